@@ -1,0 +1,58 @@
+"""Every path and setting the package uses, resolved on demand.
+
+Paths derive from this file's location, never from the working directory, and each can be
+overridden by an environment variable so that tests, notebooks and deployments can point the
+package elsewhere without touching code. Nothing here reads or writes files at import time.
+
+Environment variables
+---------------------
+JC_DATA_DIR   folder holding built databases (default: ``<project>/data``)
+JC_REGION     region folder with a ``manifest.toml`` (default: ``<project>/data/sample``)
+JC_DB         the derived indicators database (default: ``$JC_DATA_DIR/indicators.duckdb``)
+JC_CERT_DB    the certification records database (default: ``$JC_DATA_DIR/certification.duckdb``)
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Equal-area CRS used for every area computation (NAD83 / Conus Albers).
+EQUAL_AREA_CRS = "EPSG:5070"
+#: CRS in which geometry is stored and drawn.
+STORAGE_CRS = "EPSG:4326"
+
+#: Largest source file ``build`` reads, in bytes. Real state-wide tract files are ~10 MB.
+MAX_SOURCE_BYTES = 512 * 1024 * 1024
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser().resolve() if value else default
+
+
+def data_dir() -> Path:
+    """Folder holding built databases and the sample region."""
+    return _env_path("JC_DATA_DIR", PROJECT_ROOT / "data")
+
+
+def sample_region_dir() -> Path:
+    """The committed Sample City region folder."""
+    return PROJECT_ROOT / "data" / "sample"
+
+
+def region_dir() -> Path:
+    """Region the app builds on first run when no database exists."""
+    return _env_path("JC_REGION", sample_region_dir())
+
+
+def indicators_db() -> Path:
+    """The derived database written by ``build`` and opened read-only by the app."""
+    return _env_path("JC_DB", data_dir() / "indicators.duckdb")
+
+
+def certification_db() -> Path:
+    """The certification records database (never touched by ``build``)."""
+    return _env_path("JC_CERT_DB", data_dir() / "certification.duckdb")
