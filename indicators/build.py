@@ -288,6 +288,13 @@ def _join_tables(
                 "nothing to do if the file covers a larger area than the units.",
             )
             record.notes.append(f"{len(unmatched):,} rows outside the units were not loaded")
+        if result.no_moe:
+            problems.warning(
+                layer.rel,
+                f"no margin of error for {len(result.no_moe)} count variables "
+                f"({sample_list(result.no_moe, 4)}): their reliability will show as unknown",
+                "nothing to do if the source publishes none; otherwise include the MOE columns.",
+            )
         kept = Extract(result.level, result.estimates[matched], result.moes[matched], result.rows)
         long = kept.long()
         long["layer_id"] = layer.index

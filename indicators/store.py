@@ -9,6 +9,7 @@ README. Geometry is stored as DuckDB's core ``GEOMETRY`` type in EPSG:4326; read
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,7 +58,7 @@ CREATE VIEW unit_estimates AS
 def temporary_path(target: Path) -> Path:
     """Where a build writes before it renames into ``target`` (same folder, so the rename is
     atomic)."""
-    return target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    return target.with_name(f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
 
 
 @contextmanager
@@ -67,7 +68,6 @@ def atomic_database(target: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     untouched, so the previous database keeps serving."""
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_path(target)
-    _remove(tmp)
     con = duckdb.connect(str(tmp))
     try:
         yield con

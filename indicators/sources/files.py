@@ -200,7 +200,7 @@ def parse_json(text: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()) - 1:
+        if exc.pos >= len(text.rstrip()) - 1 or _unclosed(text):
             raise LayerError(
                 f"the JSON ends before it is complete (line {exc.lineno}, column {exc.colno}): "
                 "the file was probably cut off while downloading or copying",
@@ -210,6 +210,26 @@ def parse_json(text: str) -> object:
             f"the JSON is not valid at line {exc.lineno}, column {exc.colno}: {exc.msg}",
             "download the file again; do not edit GeoJSON by hand.",
         ) from None
+
+
+def _unclosed(text: str) -> bool:
+    """Whether JSON text ends inside a string or with brackets still open (a cut-off file)."""
+    depth, in_string, escaped = 0, False, False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+    return in_string or depth > 0
 
 
 # --------------------------------------------------------------------------------------------

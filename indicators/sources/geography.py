@@ -39,7 +39,10 @@ def read_units(layer: Layer, problems: Problems) -> gpd.GeoDataFrame | None:
     geoids = normalise_geoid(frame[column])
     level = layer.level or _level_from_lengths(geoids)
     expected = GEOID_LENGTH[level]
-    geoids, padded = restore_leading_zero(geoids, expected)
+    # A 10-digit code is never valid, so it is a tract whose leading zero a spreadsheet dropped;
+    # an 11-digit code under level = "block_group" is more likely a tract than a damaged block
+    # group, so it is left to fail.
+    geoids, padded = restore_leading_zero(geoids, 11) if expected == 11 else (geoids, False)
     if padded:
         problems.warning(layer.rel, "some GEOIDs had lost their leading zero; it was restored",
                          "", f"column {column}")

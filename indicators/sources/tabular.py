@@ -247,6 +247,7 @@ def extract(table: Table, layer: Layer, profile: Profile, problems: Problems) ->
     estimates: dict[str, pd.Series] = {}
     moes: dict[str, pd.Series] = {}
     no_moe: list[str] = []
+    derived: list[str] = []
     for spec in _fields(profile, layer):
         result = _evaluate(spec, columns, layer, profile)
         if result is None:
@@ -255,7 +256,7 @@ def extract(table: Table, layer: Layer, profile: Profile, problems: Problems) ->
         estimates[spec.variable] = est * spec.scale
         moes[spec.variable] = (moe * spec.scale) if moe is not None else pd.Series(np.nan, est.index)
         if moe is None and VARIABLES[spec.variable].kind == "count":
-            no_moe.append(spec.variable)
+            (derived if spec.compute is not None else no_moe).append(spec.variable)
     if not estimates:
         expected = [a for f in profile.fields for a in f.alternatives[:1]] or list(layer.columns)
         raise LayerError(
@@ -272,8 +273,11 @@ def extract(table: Table, layer: Layer, profile: Profile, problems: Problems) ->
     moe_frame.index = est_frame.index
     notes = list(table.notes)
     if no_moe:
-        notes.append(f"no MOE published for {len(no_moe)} count variables "
+        notes.append(f"no margin of error for {len(no_moe)} count variables "
                      f"({sample_list(no_moe, 4)}): their reliability is shown as unknown")
+    if derived:
+        notes.append(f"{sample_list(derived, 5)} derived from the published percentages "
+                     "(no margin of error)")
     return Extract(level, est_frame, moe_frame, rows=len(frame), no_moe=no_moe, notes=notes)
 
 
@@ -427,13 +431,7 @@ def roll_up(extract: Extract, to_level: str) -> Extract:
         kind = VARIABLES[variable].kind
         if kind == "count":
             out_est[variable] = est[variable].groupby(tract).sum(min_count=1)
-            out_moe[variable] = pd.Series(
-                {
-                    t: float(sum_moe(est.loc[idx, variable].to_numpy(), moe.loc[idx, variable]
-                                     .to_numpy()))
-                    for t, idx in est.groupby(tract).groups.items()
-                }
-            )
+            out_moe[variable] = _grouped_sum_moe(est[variable], moe[variable], tract)
         elif kind in ("intensive", "median"):
             ok = est[variable].notna() & weight.notna()
             w = weight.where(ok, 0.0)
@@ -449,3 +447,12 @@ def roll_up(extract: Extract, to_level: str) -> Extract:
     est_frame = pd.DataFrame(out_est).rename_axis("geoid")
     moe_frame = pd.DataFrame(out_moe).reindex(est_frame.index).rename_axis("geoid")
     return Extract(to_level, est_frame, moe_frame, extract.rows, extract.no_moe, notes)
+
+
+def _grouped_sum_moe(est: pd.Series, moe: pd.Series, groups: pd.Index) -> pd.Series:
+    """:func:`indicators.moe.sum_moe` within groups, vectorised (Census zero rule included)."""
+    zero = est == 0
+    squares = (moe.where(~zero, 0.0) ** 2).groupby(groups).sum(min_count=1)
+    largest_zero = moe.where(zero).groupby(groups).max().fillna(0.0)
+    missing = moe.isna().groupby(groups).any()
+    return np.sqrt(squares.fillna(0.0) + largest_zero**2).where(~missing)

@@ -1,0 +1,519 @@
+"""Writers that put Sample City into the formats real downloads come in.
+
+- tracts and districts: GeoJSON with TIGER/Line-style attributes (``GEOID``, ``NAMELSAD``...);
+- the 1938 security map: Mapping Inequality GeoJSON (``holc_id``, ``holc_grade``);
+- the ACS: Census Data API JSON (header row, strings, ``B03002_001E``/``M`` and the
+  ``state``/``county``/``tract`` columns, sentinels for suppressed medians);
+- EJScreen 2.3: the block-group CSV (``ID``, ``ACSTOTPOP``, ``PM25``, ``DSLPM``, ``PTRAF``...);
+- CDC PLACES: the long tract CSV (``LocationName``, ``MeasureId``, ``Data_Value``...);
+- land cover: a generic GEOID-keyed CSV, mapped through the manifest.
+
+Output is byte-for-byte deterministic: fixed field order, fixed number formats, sorted rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import Transformer
+from scipy.stats import norm
+from shapely.geometry.polygon import orient
+
+from indicators.variables import INCOME_BRACKETS
+
+if TYPE_CHECKING:
+    from indicators.sample import City
+
+ZERO_MOE = 13  # the ACS's published margin for an estimate of zero at tract level
+COUNTY_NAMES = {"001": "Central County", "003": "Eastbank County"}
+STATE_NAME = "Sample State"
+FICTIONAL = "Just Communities Dashboard: fictional sample data"
+
+
+def write_files(out_dir: Path, city: City, tracts: pd.DataFrame, to_lonlat: Transformer,
+                rng: np.random.Generator) -> list[Path]:
+    """Write every sample file; returns their paths."""
+    tracts = _assign_geoids(tracts)
+    project = _projector(to_lonlat)
+    written = [
+        _geojson(out_dir / "tracts.geojson", "tracts", [
+            (_tract_properties(row), project(city.tracts[row.Index]))
+            for row in tracts.sort_values("GEOID").itertuples()
+        ]),
+        _geojson(out_dir / "districts.geojson", "districts", [
+            ({"DISTRICT": name, "DIST_NUM": i + 1}, project(geom))
+            for i, (name, geom) in enumerate(zip(_district_names(), city.districts, strict=True))
+        ]),
+        _geojson(out_dir / "holc_1938.geojson", "holc_1938", _holc_features(city, project)),
+    ]
+    tracts = tracts.sort_values("GEOID").reset_index(drop=True)
+    cells = acs_cells(tracts, rng)
+    written.append(_write_text(out_dir / "acs_5yr_2019_2023_tracts.json", _census_api_json(tracts, cells)))
+    written.append(_write_text(out_dir / "ejscreen_2_3_blockgroups.csv", _ejscreen_csv(tracts, cells, rng)))
+    written.append(_write_text(out_dir / "places_2024_tracts.csv", _places_csv(tracts, rng)))
+    written.append(_write_text(out_dir / "land_cover_tracts.csv", _land_cover_csv(tracts)))
+    written.append(_write_text(out_dir / "manifest.toml", MANIFEST))
+    return written
+
+
+def _district_names() -> tuple[str, ...]:
+    from indicators.sample import DISTRICT_NAMES
+
+    return DISTRICT_NAMES
+
+
+def _assign_geoids(tracts: pd.DataFrame) -> pd.DataFrame:
+    """Tract codes numbered north-west to south-east within each county, TIGER style."""
+    tracts = tracts.copy()
+    order = tracts.assign(row=(-tracts["y_km"] // 1.5), col=tracts["x_km"]).sort_values(
+        ["county", "row", "col"])
+    codes = {}
+    for county, group in order.groupby("county", sort=True):
+        for n, idx in enumerate(group.index, start=1):
+            codes[idx] = f"{(100 if county == '001' else 500) + n:04d}00"
+    tracts["TRACTCE"] = pd.Series(codes)
+    tracts["GEOID"] = "99" + tracts["county"] + tracts["TRACTCE"]
+    tracts["NAME"] = (tracts["TRACTCE"].str[:4].astype(int)).astype(str)
+    return tracts
+
+
+def _tract_properties(row: object) -> dict[str, object]:
+    return {
+        "STATEFP": "99", "COUNTYFP": row.county, "TRACTCE": row.TRACTCE, "GEOID": row.GEOID,
+        "NAME": row.NAME, "NAMELSAD": f"Census Tract {row.NAME}", "MTFCC": "G5020",
+    }
+
+
+def _projector(to_lonlat: Transformer) -> Callable[[shapely.Geometry], shapely.Geometry]:
+    def project(geom: shapely.Geometry) -> shapely.Geometry:
+        lonlat = shapely.transform(geom, lambda xy: np.column_stack(to_lonlat.transform(*xy.T)))
+        return shapely.set_precision(lonlat, 1e-5)
+
+    return project
+
+
+def _holc_features(city: City, project: Callable) -> list[tuple[dict[str, object], shapely.Geometry]]:
+    features = []
+    counts: dict[str, int] = {}
+    descriptions = {
+        "A": "Best: new homes on wooded hills, 'homogeneous' population",
+        "B": "Still desirable: good homes, stable",
+        "C": "Definitely declining: older homes, 'infiltration' feared",
+        "D": "Hazardous: old housing near the rail yards and mills; Black families",
+    }
+    for grade, zone in sorted(city.holc, key=lambda gz: (gz[0], gz[1].centroid.y)):
+        counts[grade] = counts.get(grade, 0) + 1
+        features.append(({
+            "name": f"Sample City {grade}{counts[grade]}",
+            "holc_id": f"{grade}{counts[grade]}",
+            "holc_grade": grade,
+            "area_description_data": json.dumps({"clarifying_remarks": descriptions[grade]}),
+        }, project(zone)))
+    return features
+
+
+def _geojson(path: Path, name: str, features: list[tuple[dict[str, object], shapely.Geometry]]) -> Path:
+    lines = []
+    for properties, geom in features:
+        geom = _oriented(geom)
+        feature = {"type": "Feature", "properties": properties,
+                   "geometry": json.loads(shapely.to_geojson(geom))}
+        feature["geometry"]["coordinates"] = _rounded(feature["geometry"]["coordinates"])
+        lines.append(json.dumps(feature, separators=(",", ":")))
+    text = ('{"type":"FeatureCollection","name":' + json.dumps(name) + ',"features":[\n'
+            + ",\n".join(lines) + "\n]}\n")
+    return _write_text(path, text)
+
+
+def _oriented(geom: shapely.Geometry) -> shapely.Geometry:
+    if geom.geom_type == "Polygon":
+        return orient(geom, 1.0)
+    return shapely.MultiPolygon([orient(p, 1.0) for p in geom.geoms])
+
+
+def _rounded(coords: object) -> object:
+    if isinstance(coords, list | tuple) and coords and isinstance(coords[0], float | int):
+        return [round(float(c), 5) for c in coords]
+    return [_rounded(c) for c in coords]  # type: ignore[union-attr]
+
+
+def _write_text(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+# --------------------------------------------------------------------------------------------
+# ACS cells
+# --------------------------------------------------------------------------------------------
+
+
+def acs_cells(tracts: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """ACS estimates per cell (``B03002_001`` ...) for every tract, internally consistent."""
+    n = len(tracts)
+    P = tracts["population"].to_numpy()
+    d = tracts["disadvantage"].to_numpy()
+    r = lambda a: np.round(np.asarray(a, dtype=float)).astype(int)  # noqa: E731
+    c: dict[str, np.ndarray] = {}
+    poc = r(P * tracts["poc_share"])
+    hisp = r(poc * tracts["hispanic_of_poc"])
+    black = np.minimum(r(poc * tracts["black_of_poc"]), poc - hisp)
+    rest = poc - hisp - black
+    asian, aian, nhpi, other = r(rest * 0.6), r(rest * 0.05), r(rest * 0.02), r(rest * 0.08)
+    c.update({"B03002_001": P, "B03002_002": P - hisp, "B03002_003": P - poc, "B03002_004": black,
+              "B03002_005": aian, "B03002_006": asian, "B03002_007": nhpi, "B03002_008": other,
+              "B03002_009": rest - asian - aian - nhpi - other, "B03002_012": hisp,
+              "B01003_001": P, "B01001_001": P})
+    gq = r(P * np.clip(0.01 + 0.04 * np.exp(-tracts["d_centre"] / 2), 0, 0.1))
+    H = np.maximum(r((P - gq) / (2.0 + 0.7 * d + 0.1 * rng.normal(size=n))), 0)
+    renters = r(H * tracts["renter_share"])
+    owners = H - renters
+    c.update({"B11001_001": H, "B25003_001": H, "B25003_002": owners, "B25003_003": renters})
+    black_hh = r(H * black / np.maximum(P, 1))
+    white_hh = np.minimum(r(H * (P - poc) / np.maximum(P, 1)), H - black_hh)
+    own_rate = owners / np.maximum(H, 1)
+    c.update({"B25003B_001": black_hh, "B25003B_002": r(black_hh * np.clip(own_rate * 0.68, 0, 0.95)),
+              "B25003H_001": white_hh, "B25003H_002": r(white_hh * np.clip(own_rate * 1.18, 0, 0.97))})
+    universe = P - gq
+    below100 = r(universe * tracts["poverty_100"])
+    b150 = r(universe * np.clip(tracts["poverty_100"] * 0.55 + 0.03, 0, 0.3))
+    b200 = r(universe * np.clip(tracts["poverty_100"] * 0.45 + 0.04, 0, 0.3))
+    c["C17002_002"] = r(below100 * 0.45)  # under 50 % of the poverty line
+    c["C17002_003"] = below100 - c["C17002_002"]
+    c.update({"C17002_004": r(b150 * 0.5), "C17002_005": b150 - r(b150 * 0.5),
+              "C17002_006": r(b200 * 0.6), "C17002_007": b200 - r(b200 * 0.6)})
+    c["C17002_008"] = universe - sum(c[f"C17002_{k:03d}"] for k in range(2, 8))
+    c["C17002_001"] = universe
+    not_computed = r(renters * 0.04)
+    computed = renters - not_computed
+    burden30 = r(computed * tracts["burden30"])
+    burden50 = r(burden30 * (0.42 + 0.2 * d))
+    b3040 = burden30 - burden50
+    c.update({"B25070_001": renters, "B25070_011": not_computed, "B25070_010": burden50,
+              "B25070_007": r(b3040 * 0.4), "B25070_008": r(b3040 * 0.3)})
+    c["B25070_009"] = b3040 - c["B25070_007"] - c["B25070_008"]
+    _spread(c, "B25070", range(2, 7), computed - burden30, rng)
+    adults = r(P * 0.66)
+    less_hs = r(adults * tracts["less_hs"])
+    bach = np.minimum(r(adults * tracts["bachelors"]), adults - less_hs)
+    _spread(c, "B15003", range(2, 17), less_hs, rng, concentrate=True)
+    for cell, share in ((22, 0.6), (23, 0.28), (24, 0.07)):
+        c[f"B15003_{cell:03d}"] = r(bach * share)
+    c["B15003_025"] = bach - c["B15003_022"] - c["B15003_023"] - c["B15003_024"]
+    _spread(c, "B15003", range(17, 22), adults - less_hs - bach, rng)
+    c["B15003_001"] = adults
+    over16 = r(P * 0.79)
+    lf = r(over16 * (0.66 - 0.05 * d))
+    unemployed = r(lf * tracts["unemployment"])
+    c.update({"B23025_001": over16, "B23025_002": lf + r(lf * 0.004), "B23025_003": lf,
+              "B23025_004": lf - unemployed, "B23025_005": unemployed})
+    no_veh = r(H * tracts["no_vehicle"])
+    owner_no_veh = np.minimum(r(no_veh * 0.25), owners)
+    c.update({"B25044_001": H, "B25044_002": owners, "B25044_003": owner_no_veh,
+              "B25044_009": renters, "B25044_010": np.minimum(no_veh - owner_no_veh, renters)})
+    c.update({"B28002_001": H, "B28002_013": r(H * tracts["no_internet"])})
+    lep = r(H * np.clip(0.004 + 0.30 * hisp / np.maximum(P, 1) + 0.15 * asian / np.maximum(P, 1), 0, 0.4))
+    c.update({"C16002_001": H, "C16002_004": r(lep * 0.68), "C16002_007": r(lep * 0.1),
+              "C16002_010": r(lep * 0.17)})
+    c["C16002_013"] = lep - c["C16002_004"] - c["C16002_007"] - c["C16002_010"]
+    insured_universe = universe
+    uninsured = r(insured_universe * tracts["uninsured"])
+    c["B27010_001"] = insured_universe
+    for cell, share in ((17, 0.15), (33, 0.4), (50, 0.43)):
+        c[f"B27010_{cell:03d}"] = r(uninsured * share)
+    c["B27010_066"] = uninsured - c["B27010_017"] - c["B27010_033"] - c["B27010_050"]
+    kids = r(P * np.clip(0.17 + 0.1 * d + 0.01 * rng.normal(size=n), 0.05, 0.35))
+    elders = r(P * np.clip(0.15 - 0.05 * tracts["ring"] + 0.05 * tracts["affluent"], 0.04, 0.3))
+    for (under5, *older), share in (((3, 4, 5, 6), 0.51), ((27, 28, 29, 30), 0.49)):
+        part = r(kids * share)
+        c[f"B01001_{under5:03d}"] = r(part * 0.28)
+        _spread(c, "B01001", older, part - c[f"B01001_{under5:03d}"], rng)
+    for cells, share in ((range(20, 26), 0.44), (range(44, 50), 0.56)):
+        _spread(c, "B01001", cells, r(elders * share), rng)
+    vacancy = np.clip(0.06 + 0.08 * d, 0, 0.3)
+    hu = np.maximum(r(H / (1 - vacancy)), H)
+    pre1960 = r(hu * tracts["pre1960"])
+    c.update({"B25001_001": hu, "B25034_001": hu, "B25034_009": r(pre1960 * 0.45),
+              "B25034_010": r(pre1960 * 0.3)})
+    c["B25034_011"] = pre1960 - c["B25034_009"] - c["B25034_010"]
+    median = tracts["median_income"].to_numpy()
+    bounds = np.array([lo for lo, _ in INCOME_BRACKETS[1:]], dtype=float)
+    cdf = norm.cdf((np.log(bounds)[None, :] - np.log(median)[:, None]) / 0.85)
+    shares = np.diff(np.c_[np.zeros(n), cdf, np.ones(n)], axis=1)
+    brackets = _largest_remainder(shares * H[:, None], H)
+    for k in range(16):
+        c[f"B19001_{k + 2:03d}"] = brackets[:, k]
+    c["B19001_001"] = H
+    c["B19013_001"] = median.astype(int)
+    c["B19013B_001"] = np.where(black_hh >= 40, np.round(median * (0.7 + 0.05 * rng.normal(size=n)), -2),
+                                -666666666).astype(int)
+    c["B19013H_001"] = np.where(white_hh >= 40, np.minimum(np.round(median * 1.22, -2), 250001),
+                                -666666666).astype(int)
+    c["B25064_001"] = np.where(renters >= 25, np.round(650 + 0.0085 * median + 180 * tracts["ring"]),
+                               -666666666).astype(int)
+    c["B25077_001"] = np.where(owners >= 25, np.round(3.1 * median * (1 + 0.35 * tracts["ring"]), -2),
+                               -666666666).astype(int)
+    c["B19301_001"] = np.round(median * 0.46 * np.exp(0.05 * rng.normal(size=n))).astype(int)
+    return {k: np.asarray(v, dtype=np.int64) for k, v in c.items()}
+
+
+def _spread(c: dict, table: str, cells: range, total: np.ndarray, rng: np.random.Generator,
+            concentrate: bool = False) -> None:
+    """Split ``total`` over ``cells`` with random weights (last cells heavier if asked)."""
+    alpha = np.linspace(0.5, 4.0, len(cells)) if concentrate else np.full(len(cells), 3.0)
+    weights = rng.dirichlet(alpha, size=len(total))
+    parts = _largest_remainder(weights * np.maximum(total, 0)[:, None], np.maximum(total, 0))
+    for k, cell in enumerate(cells):
+        c[f"{table}_{cell:03d}"] = parts[:, k]
+
+
+def _largest_remainder(values: np.ndarray, totals: np.ndarray) -> np.ndarray:
+    """Round rows of ``values`` to integers that add up to ``totals`` exactly."""
+    floor = np.floor(values).astype(int)
+    short = (np.asarray(totals).astype(int) - floor.sum(axis=1))
+    order = np.argsort(-(values - floor), axis=1, kind="stable")
+    for i in range(len(floor)):
+        floor[i, order[i, : short[i]]] += 1
+    return floor
+
+
+def acs_moe(estimate: np.ndarray, total: np.ndarray, cell: str, rng: np.random.Generator) -> np.ndarray:
+    """Plausible ACS margins: binomial-like with a design effect; fixed value for zero;
+    ``-222222222`` for suppressed medians; medians get about 12 %."""
+    est = estimate.astype(float)
+    if cell in MEDIAN_CELLS:
+        moe = np.round(np.abs(est) * (0.10 + 0.06 * rng.random(len(est))) + 1500)
+        if cell == "B25064_001":
+            moe = np.round(np.abs(est) * (0.08 + 0.06 * rng.random(len(est))) + 40)
+        return np.where(est < 0, -222222222, moe).astype(np.int64)
+    share = np.clip(est / np.maximum(total, 1), 0, 1)
+    moe = 1.645 * np.sqrt(np.maximum(est, 0) * (1 - share) * 3.2 + 60) * (0.9 + 0.2 * rng.random(len(est)))
+    if cell.endswith("_001"):
+        moe = np.maximum(moe * 0.6, 0.03 * est)
+    return np.where(est == 0, ZERO_MOE, np.round(moe)).astype(np.int64)
+
+
+MEDIAN_CELLS = {"B19013_001", "B19013B_001", "B19013H_001", "B25064_001", "B25077_001", "B19301_001"}
+
+
+def _census_api_json(tracts: pd.DataFrame, cells: dict[str, np.ndarray]) -> str:
+    rng = np.random.default_rng(7)
+    names = sorted(cells)
+    total = cells["B03002_001"]
+    header = ["NAME", *[f"{n}{s}" for n in names for s in ("E", "M")], "state", "county", "tract"]
+    moes = {n: acs_moe(cells[n], total, n, rng) for n in names}
+    rows = [header]
+    for i, row in tracts.iterrows():
+        name = f"Census Tract {row.NAME}; {COUNTY_NAMES[row.county]}; {STATE_NAME}"
+        values = [str(v) for n in names for v in (cells[n][i], moes[n][i])]
+        rows.append([name, *values, "99", row.county, row.TRACTCE])
+    return "[" + ",\n".join(json.dumps(r, separators=(",", ":")) for r in rows) + "]\n"
+
+
+# --------------------------------------------------------------------------------------------
+# EJScreen, PLACES, land cover
+# --------------------------------------------------------------------------------------------
+
+EJ_COLUMNS = (
+    "ID", "STATE_NAME", "ST_ABBREV", "CNTY_NAME", "REGION", "ACSTOTPOP", "ACSIPOVBAS",
+    "ACSEDUCBAS", "ACSTOTHH", "ACSTOTHU", "ACSUNEMPBAS", "DEMOGIDX_2", "DEMOGIDX_5", "PEOPCOLOR",
+    "PEOPCOLORPCT", "LOWINCOME", "LOWINCPCT", "UNEMPLOYED", "UNEMPPCT", "LINGISO", "LINGISOPCT",
+    "LESSHS", "LESSHSPCT", "UNDER5", "UNDER5PCT", "OVER64", "OVER64PCT", "PRE1960",
+    "PRE1960PCT", "PM25", "OZONE", "DSLPM", "PTRAF", "PNPL", "PRMP", "PTSDF", "UST", "PWDIS",
+)
+
+
+def _ejscreen_csv(tracts: pd.DataFrame, cells: dict[str, np.ndarray], rng: np.random.Generator) -> str:
+    rows = []
+    for i, t in tracts.iterrows():
+        k = 2 + i % 3
+        weights = rng.dirichlet(np.full(k, 5.0))
+        shares = {
+            "pop": cells["B03002_001"][i], "povbase": cells["C17002_001"][i],
+            "edubase": cells["B15003_001"][i], "hh": cells["B11001_001"][i],
+            "hu": cells["B25001_001"][i], "lf": cells["B23025_003"][i],
+        }
+        parts = {key: _largest_remainder(weights[None, :] * v, np.array([v]))[0] for key, v in shares.items()}
+        for b in range(k):
+            pop, pov, edu, hh, hu, lf = (
+                parts[key][b] for key in ("pop", "povbase", "edubase", "hh", "hu", "lf"))
+            jitter = lambda s, v: float(np.clip(v * (1 + s * rng.normal()), 0, None))  # noqa: E731
+            poc_pct = min(jitter(0.06, t.poc_share), 1.0)
+            low_pct = min(jitter(0.08, t.poverty_100 * 1.45 + 0.07), 1.0)
+            unemp_pct = min(jitter(0.1, t.unemployment), 1.0)
+            ling_pct = min(jitter(0.1, cells["C16002_004"][i] / max(cells["C16002_001"][i], 1) * 1.4), 1.0)
+            lesshs_pct = min(jitter(0.08, t.less_hs), 1.0)
+            under5_pct = min(jitter(0.1, 0.06 + 0.02 * t.disadvantage), 1.0)
+            over64_pct = min(jitter(0.1, 0.14), 1.0)
+            pre_pct = min(jitter(0.08, t.pre1960), 1.0)
+            row = {
+                "ID": f"{t.GEOID}{b + 1}", "STATE_NAME": STATE_NAME, "ST_ABBREV": "SS",
+                "CNTY_NAME": COUNTY_NAMES[t.county], "REGION": "6",
+                "ACSTOTPOP": pop, "ACSIPOVBAS": pov, "ACSEDUCBAS": edu, "ACSTOTHH": hh,
+                "ACSTOTHU": hu, "ACSUNEMPBAS": lf,
+                "DEMOGIDX_2": (poc_pct + low_pct) / 2,
+                "DEMOGIDX_5": (low_pct + unemp_pct + ling_pct + lesshs_pct + 0.2) / 5,
+                "PEOPCOLOR": round(pop * poc_pct), "PEOPCOLORPCT": poc_pct,
+                "LOWINCOME": round(pov * low_pct), "LOWINCPCT": low_pct,
+                "UNEMPLOYED": round(lf * unemp_pct), "UNEMPPCT": unemp_pct,
+                "LINGISO": round(hh * ling_pct), "LINGISOPCT": ling_pct,
+                "LESSHS": round(edu * lesshs_pct), "LESSHSPCT": lesshs_pct,
+                "UNDER5": round(pop * under5_pct), "UNDER5PCT": under5_pct,
+                "OVER64": round(pop * over64_pct), "OVER64PCT": over64_pct,
+                "PRE1960": round(hu * pre_pct), "PRE1960PCT": pre_pct,
+                "PM25": jitter(0.01, t.pm25), "OZONE": jitter(0.005, t.ozone),
+                "DSLPM": jitter(0.04, t.diesel_pm), "PTRAF": jitter(0.1, t.traffic),
+                "PNPL": jitter(0.05, t.superfund), "PRMP": jitter(0.05, t.rmp),
+                "PTSDF": jitter(0.05, t.hazwaste), "UST": jitter(0.08, t.ust),
+                "PWDIS": jitter(0.1, t.wastewater),
+            }
+            rows.append({k: _fmt(v) for k, v in row.items()})
+    return _csv(EJ_COLUMNS, rows)
+
+
+PLACES_MEASURES = (
+    ("CASTHMA", "asthma", "Health Outcomes", "HLTHOUT",
+     "Current asthma among adults", "Current Asthma"),
+    ("DIABETES", "diabetes", "Health Outcomes", "HLTHOUT",
+     "Diagnosed diabetes among adults", "Diabetes"),
+    ("CHD", "chd", "Health Outcomes", "HLTHOUT",
+     "Coronary heart disease among adults", "Coronary Heart Disease"),
+    ("OBESITY", "obesity", "Health Outcomes", "HLTHOUT", "Obesity among adults", "Obesity"),
+    ("ACCESS2", "uninsured_adults", "Health Risk Behaviors", "PREVENT",
+     "Current lack of health insurance among adults aged 18-64 years", "Health Insurance"),
+)
+PLACES_COLUMNS = (
+    "Year", "StateAbbr", "StateDesc", "CountyName", "CountyFIPS", "LocationName", "DataSource",
+    "Category", "Measure", "Data_Value_Unit", "Data_Value_Type", "Data_Value",
+    "Low_Confidence_Limit", "High_Confidence_Limit", "TotalPopulation", "LocationID",
+    "CategoryID", "MeasureId", "DataValueTypeID", "Short_Question_Text",
+)
+
+
+def _places_csv(tracts: pd.DataFrame, rng: np.random.Generator) -> str:
+    rows = []
+    for measure, column, category, category_id, text, short in PLACES_MEASURES:
+        for _, t in tracts.iterrows():
+            value = round(float(t[column]), 1)
+            half = round(0.6 + 0.08 * value * (1.2 + 0.4 * rng.random()), 1)
+            rows.append({
+                "Year": "2022", "StateAbbr": "SS", "StateDesc": STATE_NAME,
+                "CountyName": COUNTY_NAMES[t.county].removesuffix(" County"),
+                "CountyFIPS": "99" + t.county, "LocationName": t.GEOID, "DataSource": "BRFSS",
+                "Category": category, "Measure": text, "Data_Value_Unit": "%",
+                "Data_Value_Type": "Crude prevalence", "Data_Value": f"{value:.1f}",
+                "Low_Confidence_Limit": f"{max(value - half, 0):.1f}",
+                "High_Confidence_Limit": f"{value + half:.1f}",
+                "TotalPopulation": str(int(t.population)), "LocationID": t.GEOID,
+                "CategoryID": category_id, "MeasureId": measure, "DataValueTypeID": "CrdPrv",
+                "Short_Question_Text": short,
+            })
+    return _csv(PLACES_COLUMNS, rows)
+
+
+def _land_cover_csv(tracts: pd.DataFrame) -> str:
+    rows = [{"GEOID": t.GEOID, "canopy_pct": f"{t.canopy:.1f}", "impervious_pct": f"{t.impervious:.1f}",
+             "lst_anomaly_c": f"{t.heat:.2f}"} for _, t in tracts.iterrows()]
+    return _csv(("GEOID", "canopy_pct", "impervious_pct", "lst_anomaly_c"), rows)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float | np.floating):
+        return f"{float(value):.6g}"
+    return str(value)
+
+
+def _csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    return buffer.getvalue()
+
+
+MANIFEST = f'''# Sample City: a fictional region in the real public formats ({FICTIONAL}).
+# Written by `python -m indicators sample data/sample`; do not edit by hand.
+
+[region]
+name = "Sample City"
+sample = true
+place_label = "Sample City"
+description = "A fictional city for trying the dashboard: its people, places and projects do not exist."
+
+[[layer]]
+role = "units"
+path = "tracts.geojson"
+key = "GEOID"
+level = "tract"
+title = "Census tracts"
+vintage = "2020 tract definitions (fictional)"
+publisher = "{FICTIONAL}"
+licence = "CC0"
+
+[[layer]]
+role = "census"
+path = "acs_5yr_2019_2023_tracts.json"
+profile = "acs"
+title = "American Community Survey 5-year estimates (Census Data API format)"
+vintage = "ACS 2019-2023 (fictional)"
+publisher = "{FICTIONAL}"
+licence = "CC0"
+
+[[layer]]
+role = "environment"
+path = "ejscreen_2_3_blockgroups.csv"
+profile = "ejscreen"
+title = "EJScreen 2.3 environmental indicators (block groups)"
+vintage = "EJScreen 2.3, 2024 (fictional)"
+publisher = "{FICTIONAL}"
+licence = "CC0"
+
+[[layer]]
+role = "environment"
+path = "places_2024_tracts.csv"
+profile = "cdc_places"
+title = "CDC PLACES health estimates"
+vintage = "PLACES 2024 release, BRFSS 2022 (fictional)"
+publisher = "{FICTIONAL}"
+licence = "CC0"
+
+[[layer]]
+role = "environment"
+path = "land_cover_tracts.csv"
+profile = "generic"
+key = "GEOID"
+title = "Tree canopy, impervious surface and summer heat (NLCD / Landsat style)"
+vintage = "2021 land cover (fictional)"
+publisher = "{FICTIONAL}"
+licence = "CC0"
+
+[layer.columns]
+tree_canopy_pct = "canopy_pct"
+impervious_pct = "impervious_pct"
+heat_anomaly = "lst_anomaly_c"
+
+[[layer]]
+role = "districts"
+path = "districts.geojson"
+name = "DISTRICT"
+title = "Just Communities districts"
+vintage = "2024 (fictional)"
+publisher = "{FICTIONAL}"
+licence = "CC0"
+
+[[layer]]
+role = "overlay"
+path = "holc_1938.geojson"
+profile = "holc"
+title = "HOLC residential security map, 1938 (redlining)"
+vintage = "1938 (fictional)"
+publisher = "{FICTIONAL}"
+licence = "CC0"
+'''

@@ -1,0 +1,44 @@
+#!/bin/sh
+# Set up the Just Communities Dashboard in ./.venv (Debian/Ubuntu, Python 3.11+).
+#   sh setup.sh          runtime packages; then: .venv/bin/streamlit run app.py
+#   sh setup.sh --test   also the test packages, and Debian's chromium for the browser tests
+set -eu
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+mode=${1:-}
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+  else echo "setup.sh: root is needed to run: $*" >&2; return 1
+  fi
+}
+apt_install() {
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@"
+}
+
+if ! "$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+  echo "setup.sh: Python 3.11 or newer is needed (set PYTHON=/path/to/python3.11)" >&2
+  exit 1
+fi
+if [ ! -x .venv/bin/python ]; then
+  if ! "$PY" -m venv .venv >/dev/null 2>&1; then
+    rm -rf .venv
+    echo "Installing Debian's python3-venv..."
+    apt_install python3-venv
+    "$PY" -m venv .venv
+  fi
+fi
+echo "Installing Python packages into .venv (a few minutes the first time)..."
+.venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+if [ "$mode" = "--test" ]; then
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+  if ! command -v chromium >/dev/null 2>&1; then
+    echo "Installing Debian's chromium for the browser tests..."
+    apt_install chromium fonts-dejavu-core
+  fi
+else
+  .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+fi
+echo "Setup done."

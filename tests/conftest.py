@@ -1,0 +1,74 @@
+"""Shared fixtures: the real data folder (skipped with a reason where absent), built databases
+of the sample and the real Atlanta regions (built once per test session), and the toy region
+factory used by the reader and bad-input tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from indicators.build import build
+
+PROJECT = Path(__file__).resolve().parent.parent
+REGIONS = Path(__file__).resolve().parent / "regions"
+
+
+def shared_data_dir() -> Path:
+    """``../shared/data`` beside the checkout, or ``JC_SHARED_DATA``."""
+    override = os.environ.get("JC_SHARED_DATA")
+    return Path(override) if override else PROJECT.parent / "shared" / "data"
+
+
+SHARED = shared_data_dir()
+SHARED_REASON = (
+    f"real public data not found at {SHARED} (the ../shared/data folder beside the checkout; "
+    "set JC_SHARED_DATA to point elsewhere)"
+)
+needs_shared = pytest.mark.skipif(not (SHARED / "SOURCES.md").exists(), reason=SHARED_REASON)
+
+
+def real_region(name: str, tmp: Path) -> Path:
+    """The manifest folder of a real region. Its paths are relative to ``tests/regions`` with
+    shared/ beside the checkout; when ``JC_SHARED_DATA`` points elsewhere a rewritten copy is
+    made in ``tmp``."""
+    folder = REGIONS / name
+    default = (PROJECT.parent / "shared" / "data").resolve()
+    if SHARED.resolve() == default:
+        return folder
+    text = (folder / "manifest.toml").read_text()
+    copy = tmp / name
+    copy.mkdir(parents=True, exist_ok=True)
+    (copy / "manifest.toml").write_text(text.replace("../../../../shared/data", str(SHARED)))
+    return copy
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Sample City database, built once from the committed files."""
+    out = tmp_path_factory.mktemp("sample") / "indicators.duckdb"
+    build(PROJECT / "data" / "sample", out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def atlanta_2010_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Atlanta on 2010 tracts (Georgia's 1,966 tracts, NPUs), built once."""
+    if not (SHARED / "SOURCES.md").exists():
+        pytest.skip(SHARED_REASON)
+    tmp = tmp_path_factory.mktemp("atl2010")
+    out = tmp / "indicators.duckdb"
+    build(real_region("atlanta_2010", tmp), out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def atlanta_2020_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Atlanta on 2020 tracts (five core counties, council districts), built once."""
+    if not (SHARED / "SOURCES.md").exists():
+        pytest.skip(SHARED_REASON)
+    tmp = tmp_path_factory.mktemp("atl2020")
+    out = tmp / "indicators.duckdb"
+    build(real_region("atlanta_2020", tmp), out)
+    return out
