@@ -201,11 +201,9 @@ def build(region_dir: Path, out: Path | None = None, progress: Progress | None =
 
 
 def _compute(con: object, region: Region, progress: Progress | None) -> dict[str, int]:
-    """Derived tables (crosswalk, indicator values) once the engine exists; see compute.py."""
-    try:
-        from indicators.compute import compute_into
-    except ImportError:
-        return {}
+    """Derived tables: crosswalk, indicator values, equity measures (see engine.py)."""
+    from indicators.engine import compute_into
+
     return compute_into(con, region, progress)
 
 
