@@ -1,71 +1,90 @@
-"""Just Communities Dashboard: the Streamlit entry point.
+"""Just Communities Dashboard: the Streamlit entry point and shared frame.
 
-Run with ``streamlit run app.py``. On first run it builds the sample database from
-``data/sample`` (or the region named by ``JC_REGION``), with a progress bar.
+Run with ``streamlit run app.py``. On first run it builds the database from the sample region
+(or the region named by ``JC_REGION``), with a progress bar. Every page then reads that
+database read-only through ``pages/common.py``.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
-from indicators import config, maps, store
+from indicators import config, maps
 from indicators.problems import InputError
+from pages import common
 
-st.set_page_config(page_title="Just Communities Dashboard", page_icon="🌳", layout="wide")
+ROOT = Path(__file__).parent
+PAGES = {
+    "Residents": [
+        st.Page(ROOT / "pages" / "neighbourhood.py", title="My neighbourhood",
+                icon=":material/home_pin:", default=True),  # served at "/"
+    ],
+    "City staff": [
+        st.Page(ROOT / "pages" / "compare.py", title="Compare districts", icon=":material/bar_chart:",
+                url_path="compare"),
+        st.Page(ROOT / "pages" / "equity_gaps.py", title="Equity gaps", icon=":material/balance:",
+                url_path="equity"),
+    ],
+    "About": [
+        st.Page(ROOT / "pages" / "methodology.py", title="Methodology", icon=":material/menu_book:",
+                url_path="methodology"),
+        st.Page(ROOT / "pages" / "data.py", title="Data", icon=":material/dataset:", url_path="data"),
+    ],
+}
 
 
-def ensure_database() -> Path:
-    """Build the database on first run, showing progress; explain input errors plainly."""
+@st.cache_resource(show_spinner=False)
+def _static_assets() -> bool:
+    maps.install_static_assets(ROOT / "static")
+    return True
+
+
+def ensure_database() -> bool:
+    """Build the database on first run with a progress bar; explain input errors plainly."""
     path = config.indicators_db()
     if path.exists():
-        return path
+        return True
     from indicators.build import build
 
-    bar = st.progress(0.0, text="Preparing the data for first use…")
+    bar = st.progress(0.0, text="Preparing the data for first use (a few seconds)…")
     try:
         build(config.region_dir(), path, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
     except InputError as exc:
         bar.empty()
-        st.error("The region's data could not be loaded:")
+        st.error("The region's data could not be loaded. Nothing was changed. The problems:")
         st.markdown("\n".join(f"- {p}" for p in exc.problems if p.severity == "error"))
-        st.stop()
+        return False
     bar.empty()
-    return path
+    return True
 
 
-@st.cache_resource
-def connection(path: str, mtime: float):  # noqa: ANN201
-    """One read-only connection per database file version (rebuilt files are reopened)."""
-    return store.connect_readonly(Path(path))
+def sidebar() -> None:
+    """Region name, data vintages and the sample-data banner, on every page."""
+    meta = common.meta()
+    layers = common.layers()
+    with st.sidebar:
+        st.markdown(f"**{meta.get('region_name', '')}**")
+        if meta.get("sample") == "true":
+            st.warning("**Fictional sample data.** These places, people and projects do not "
+                       "exist; they show how the dashboard works.", icon=":material/info:")
+        vintages = sorted({v for v in layers["vintage"] if v} - {""})
+        st.caption("Data: " + "; ".join(vintages))
+        st.caption(f"Built {meta.get('built_at', '')[:10]} · [Methodology](/methodology) · "
+                   "[Data and sources](/data)")
 
 
 def main() -> None:
-    """Draw the region overview: name, districts map and layer provenance."""
-    maps.install_static_assets(Path(__file__).parent / "static")
-    path = ensure_database()
-    con = connection(str(path), path.stat().st_mtime).cursor()
-    meta = store.meta(con)
-    layers = con.execute(
-        "SELECT title, role, vintage, publisher, licence, rows, rows_loaded, path, sha256, notes "
-        "FROM layers ORDER BY layer_id").df()
-    with st.sidebar:
-        st.markdown(f"### {meta['region_name']}")
-        if meta.get("sample") == "true":
-            st.warning("Fictional sample data: these places and people do not exist.", icon="ℹ️")
-        st.caption("Data vintages: " + "; ".join(sorted(set(layers["vintage"]) - {""})))
-    st.title(meta["region_name"])
-    st.write(meta.get("description", ""))
-    districts = store.read_geo(con, "districts", "district_id, name")
-    fmap = maps.offline_map(tuple(districts.total_bounds))
-    maps.outline_layer(maps.light_geojson(districts, ["name"]), "Districts", "name").add_to(fmap)
-    st.subheader(f"{len(districts)} districts")
-    st_folium(fmap, height=420, use_container_width=True, returned_objects=[])
-    st.subheader("Layers loaded, with their provenance")
-    st.dataframe(pd.DataFrame(layers), hide_index=True, width="stretch")
+    """Frame every page: set-up, first-run build, sidebar, navigation."""
+    st.set_page_config(page_title="Just Communities Dashboard", page_icon="🌳", layout="wide")
+    _static_assets()
+    if not ensure_database():
+        return
+    with common.page_boundary("the dashboard frame"):
+        sidebar()
+    page = st.navigation(PAGES)
+    page.run()
 
 
 main()

@@ -75,3 +75,24 @@ def ordinal(n: int) -> str:
 def reliability_words(reliability: str | None) -> str:
     """Reliability class in plain words for residents."""
     return RELIABILITY_WORDS.get(reliability or "", RELIABILITY_WORDS[""])
+
+
+def comparison(value: float, moe: float, other: float, other_moe: float) -> str:
+    """'higher than', 'lower than' or 'about the same as', judged at the 90 % level where MOEs
+    exist (the difference exceeds sqrt(MOE_a^2 + MOE_b^2)), else by a 5 % relative difference.
+
+    Examples
+    --------
+    >>> comparison(0.41, 0.03, 0.33, 0.01), comparison(0.34, 0.03, 0.33, 0.01)
+    ('higher than', 'about the same as')
+    """
+    if _missing(value) or _missing(other):
+        return ""
+    diff = float(value) - float(other)
+    if not _missing(moe) and not _missing(other_moe):
+        threshold = math.sqrt(float(moe) ** 2 + float(other_moe) ** 2)
+    else:
+        threshold = 0.05 * abs(float(other))
+    if abs(diff) <= threshold:
+        return "about the same as"
+    return "higher than" if diff > 0 else "lower than"

@@ -14,11 +14,15 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import folium
 import geopandas as gpd
+import mapclassify
 import numpy as np
+import pandas as pd
 import shapely
 
 STATIC_PREFIX = "/app/static/vendor"
@@ -75,16 +79,31 @@ def offline_map(bounds: tuple[float, float, float, float], **kwargs: object) -> 
     minx, miny, maxx, maxy = bounds
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=zoom_for_bounds(bounds),
         tiles=None,
         zoom_control=True,
         control_scale=True,
         prefer_canvas=False,
+        zoomSnap=0.25,
         **kwargs,
     )
     fmap.default_js = list(OFFLINE_JS)
     fmap.default_css = list(OFFLINE_CSS)
-    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    fmap.get_root().header.add_child(folium.Element(
+        "<style>.leaflet-container { background: #f4f4f1; }</style>"))
     return fmap
+
+
+def zoom_for_bounds(bounds: tuple[float, float, float, float], width_px: int = 640,
+                    height_px: int = 420) -> float:
+    """The Web Mercator zoom (in quarter steps) at which ``bounds`` fit a map of that size."""
+    minx, miny, maxx, maxy = bounds
+    lon_span = max(maxx - minx, 1e-6)
+    y0, y1 = (np.log(np.tan(np.pi / 4 + np.radians(v) / 2)) for v in (miny, maxy))
+    lat_span = max(abs(y1 - y0), 1e-9)
+    zx = np.log2(width_px * 360.0 / (256.0 * lon_span))
+    zy = np.log2(height_px * 2 * np.pi / (256.0 * lat_span))
+    return float(np.floor(min(zx, zy) * 4) / 4)
 
 
 def light_geojson(
@@ -126,11 +145,113 @@ def _jsonable(value: object) -> object:
 
 def outline_layer(geojson: dict[str, object], name: str, label_field: str,
                   colour: str = "#1b1b1b", weight: float = 2.0) -> folium.GeoJson:
-    """District (or other) outlines with a hover label; no fill, so what is under shows."""
+    """District (or other) outlines with a hover label; no fill, so clicks reach what is under."""
     return folium.GeoJson(
         geojson,
         name=name,
-        style_function=lambda _f: {"color": colour, "weight": weight, "fillOpacity": 0.0},
-        highlight_function=lambda _f: {"weight": weight + 2},
+        style_function=lambda _f: {"color": colour, "weight": weight, "fill": False},
         tooltip=folium.GeoJsonTooltip(fields=[label_field], labels=False),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# Choropleths
+# --------------------------------------------------------------------------------------------
+
+#: Colour-blind-safe sequential palettes (ColorBrewer), light to dark.
+BURDEN_COLOURS = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")  # YlOrRd: dark = worse
+NEUTRAL_COLOURS = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")  # PuBu: dark = more
+NO_DATA_COLOUR = "#d9d9d9"
+HOLC_COLOURS = {"A": "#76a865", "B": "#7cb5bd", "C": "#ffff00", "D": "#d9838d"}
+
+
+@dataclass(frozen=True)
+class Legend:
+    """Classes of a choropleth: colour and the range of values it stands for (formatted)."""
+
+    title: str
+    entries: tuple[tuple[str, str], ...]
+
+
+def classify(values: pd.Series, direction: str, fmt: Callable[[float], str],
+             k: int = 5) -> tuple[pd.Series, Legend]:
+    """Quantile classes (mapclassify) and a colour per value; darker always means more burdened
+    (for indicators where higher is better, low values are dark), neutral shares in blue.
+
+    Returns
+    -------
+    (colours, legend)
+        ``colours`` aligned with ``values`` (grey where missing).
+    """
+    present = values.dropna()
+    palette = NEUTRAL_COLOURS if direction == "neutral" else BURDEN_COLOURS
+    colours = pd.Series(NO_DATA_COLOUR, index=values.index, dtype=object)
+    if present.empty:
+        return colours, Legend("", (("no data", NO_DATA_COLOUR),))
+    k = max(1, min(k, present.nunique()))
+    scheme = mapclassify.Quantiles(present.to_numpy(dtype=float), k=k)
+    shades = palette if k == len(palette) else tuple(
+        palette[int(round(i * (len(palette) - 1) / max(k - 1, 1)))] for i in range(k))
+    if direction == "higher_better":
+        shades = shades[::-1]
+    colours[present.index] = [shades[c] for c in scheme.yb]
+    lows = [present.min(), *scheme.bins[:-1]]
+    entries = tuple((f"{fmt(lo)} to {fmt(hi)}", shades[i])
+                    for i, (lo, hi) in enumerate(zip(lows, scheme.bins, strict=True)))
+    if values.isna().any():
+        entries += (("no data", NO_DATA_COLOUR),)
+    return colours, Legend("", entries)
+
+
+def choropleth_layer(base: dict[str, object], colours: dict[str, str], labels: dict[str, str],
+                     name: str) -> folium.FeatureGroup:
+    """Units filled by class colour, each with a hover label; the geometry comes from a cached
+    light GeoJSON (``base``) and only colours and labels are added per indicator."""
+    features = []
+    for feature in base["features"]:  # type: ignore[index]
+        geoid = feature["properties"]["geoid"]
+        properties = {**feature["properties"], "fill": colours.get(geoid, NO_DATA_COLOUR),
+                      "label": labels.get(geoid, "no data")}
+        features.append({**feature, "properties": properties})
+    group = folium.FeatureGroup(name=name)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#ffffff",
+                                  "weight": 0.6, "fillOpacity": 0.85},
+        highlight_function=lambda _f: {"weight": 2.5, "color": "#1b1b1b"},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "label"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def districts_layer(base: dict[str, object], selected: str | None) -> folium.FeatureGroup:
+    """Every district outlined; the selected one thick and dark."""
+    group = folium.FeatureGroup(name="Districts")
+    folium.GeoJson(
+        base,
+        style_function=lambda f: {
+            "color": "#0b3d33" if f["properties"]["district_id"] == selected else "#4d4d4d",
+            "weight": 4.5 if f["properties"]["district_id"] == selected else 1.4,
+            "fill": False, "dashArray": None if f["properties"]["district_id"] == selected else "4 3",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def holc_layer(base: dict[str, object]) -> folium.FeatureGroup:
+    """The 1938 HOLC grades in their conventional colours, lightly filled, labelled."""
+    group = folium.FeatureGroup(name="Redlining map, 1938")
+    folium.GeoJson(
+        base,
+        style_function=lambda f: {"color": "#5a5a5a", "weight": 1.0, "dashArray": "2 2",
+                                  "fillColor": HOLC_COLOURS.get(f["properties"]["category"], "#999"),
+                                  "fillOpacity": 0.45},
+        tooltip=folium.GeoJsonTooltip(fields=["label", "grade"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def payload_bytes(*layers: dict[str, object]) -> int:
+    """Bytes of GeoJSON as sent to the browser (compact JSON), for benchmarks and budgets."""
+    return sum(len(json.dumps(layer, separators=(",", ":"))) for layer in layers)
