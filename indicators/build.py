@@ -119,6 +119,7 @@ def read_region(region_dir: Path, progress: Progress | None = None) -> Region:
         step(f"Reading {layer.label}")
         try:
             result = read_layer(layer, problems)
+            rows = _rows(result, layer) if result is not None else 0
         except LayerError as exc:
             problems.error(layer.rel, exc.message, exc.fix, exc.where)
             continue
@@ -126,7 +127,7 @@ def read_region(region_dir: Path, progress: Progress | None = None) -> Region:
             continue
         data[layer.index] = result
         records[layer.index] = LayerRecord(layer, sha256(layer.path), layer.path.stat().st_size,
-                                           rows=_rows(result))
+                                           rows=rows)
     if problems.errors or not _has(manifest, data, "units") or not _has(manifest, data, "districts"):
         raise InputError(problems.items)
     units: gpd.GeoDataFrame = data[manifest.units.index]  # type: ignore[assignment]
@@ -221,10 +222,26 @@ def _stepper(progress: Progress | None, total: int) -> Callable[[str], None]:
     return step
 
 
-def _rows(result: object) -> int:
+def _rows(result: object, layer: Layer) -> int:
+    if layer.role == "certification":
+        return _certification_projects(layer)
     if isinstance(result, Extract):
         return result.rows
     return len(result)  # type: ignore[arg-type]
+
+
+def _certification_projects(layer: Layer) -> int:
+    """Check a certification document and count its projects. The build only checks it: the
+    records database is seeded from it by the app (:func:`indicators.records.seed_if_absent`)."""
+    from indicators.records_checks import RecordError
+    from indicators.records_seed import document_rows
+    from indicators.records_store import read_document
+
+    try:
+        return len(document_rows(read_document(layer.path))["projects"])
+    except RecordError as exc:
+        raise LayerError(str(exc), "fix the certification document; the records database is "
+                         "created from it.") from None
 
 
 def _has(manifest: Manifest, data: dict[int, object], role: str) -> bool:

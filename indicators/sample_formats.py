@@ -6,7 +6,9 @@
   ``state``/``county``/``tract`` columns, sentinels for suppressed medians);
 - EJScreen 2.3: the block-group CSV (``ID``, ``ACSTOTPOP``, ``PM25``, ``DSLPM``, ``PTRAF``...);
 - CDC PLACES: the long tract CSV (``LocationName``, ``MeasureId``, ``Data_Value``...);
-- land cover: a generic GEOID-keyed CSV, mapped through the manifest.
+- land cover: a generic GEOID-keyed CSV, mapped through the manifest;
+- certification records: the JSON document :mod:`indicators.records_seed` reads
+  (:mod:`indicators.sample_records`).
 
 Output is byte-for-byte deterministic: fixed field order, fixed number formats, sorted rows.
 """
@@ -16,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -60,8 +63,24 @@ def write_files(out_dir: Path, city: City, tracts: pd.DataFrame, to_lonlat: Tran
     written.append(_write_text(out_dir / "ejscreen_2_3_blockgroups.csv", _ejscreen_csv(tracts, cells, rng)))
     written.append(_write_text(out_dir / "places_2024_tracts.csv", _places_csv(tracts, rng)))
     written.append(_write_text(out_dir / "land_cover_tracts.csv", _land_cover_csv(tracts)))
+    written.append(_write_text(out_dir / "certification.json", _certification_json()))
     written.append(_write_text(out_dir / "manifest.toml", MANIFEST))
     return written
+
+
+#: Seed of the certification records' own generator, so that adding or changing them never
+#: changes the other sample files (which draw from the main generator).
+CERTIFICATION_SEED = 20_261_101
+
+
+def _certification_json() -> str:
+    from indicators.sample_records import certification_records
+
+    names = _district_names()
+    ids = [re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") for name in names]
+    document = certification_records(list(zip(ids, names, strict=True)),
+                                     np.random.default_rng(CERTIFICATION_SEED))
+    return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
 
 def _district_names() -> tuple[str, ...]:
@@ -514,6 +533,14 @@ path = "holc_1938.geojson"
 profile = "holc"
 title = "HOLC residential security map, 1938 (redlining)"
 vintage = "1938 (fictional)"
+publisher = "{FICTIONAL}"
+licence = "CC0"
+
+[[layer]]
+role = "certification"
+path = "certification.json"
+title = "Certification records: projects, reviews, targets and practitioners"
+vintage = "Records to 1 November 2026 (fictional)"
 publisher = "{FICTIONAL}"
 licence = "CC0"
 '''

@@ -41,7 +41,7 @@ def test_sample_builds_with_every_layer(sample_db: Path):
     assert [r[:2] for r in layers] == [
         ("units", ""), ("census", "acs"), ("environment", "ejscreen"),
         ("environment", "cdc_places"), ("environment", "generic"), ("districts", ""),
-        ("overlay", "holc"),
+        ("overlay", "holc"), ("certification", ""),
     ]
     assert 150 <= units[0] <= 300 and units[1].startswith("99") and len(units[1]) == 11
     assert 8 <= districts <= 12

@@ -1,0 +1,193 @@
+"""Local editor accounts for small deployments without a single sign-on provider.
+
+Editors who update certification records sign in either through the organisation's identity
+provider (OIDC via Streamlit's ``st.login``, with an allow-list of e-mail addresses in
+``secrets.toml``) or, where there is none, with a name and password from a local accounts file
+(see ``.streamlit/secrets.toml.example``). This module is the second way. The file is TOML::
+
+    [users.alice]
+    display_name = "Alice Moreno"
+    role = "editor"
+    password_hash = "$argon2id$v=19$m=65536,t=3,p=4$..."
+
+Only Argon2id hashes are stored (``argon2-cffi``); passwords never are. The file's path is
+``.streamlit/accounts.toml`` in the project, or the environment variable ``JC_ACCOUNTS``.
+Add an account with::
+
+    python -m indicators.accounts add alice --display-name "Alice Moreno"
+
+which asks for the password twice without echoing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import getpass
+import json
+import os
+import re
+import sys
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from indicators import config
+
+ACCOUNTS_ENV = "JC_ACCOUNTS"
+ROLES = ("editor",)
+MIN_PASSWORD_LENGTH = 10
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")  # a TOML bare key
+_HEADER = ("# Editor accounts of the Just Communities Dashboard (argon2id hashes; no passwords).\n"
+           "# Written by `python -m indicators.accounts add NAME`. Keep this file private and out\n"
+           "# of version control.\n")
+
+
+@dataclass(frozen=True)
+class Account:
+    """A signed-in editor."""
+
+    username: str
+    display_name: str
+    role: str
+
+
+def accounts_path() -> Path:
+    """The accounts file: ``$JC_ACCOUNTS``, else ``<project>/.streamlit/accounts.toml``."""
+    value = os.environ.get(ACCOUNTS_ENV)
+    if value:
+        return Path(value).expanduser().resolve()
+    return config.PROJECT_ROOT / ".streamlit" / "accounts.toml"
+
+
+def hash_password(password: str) -> str:
+    """An Argon2id hash of ``password`` (salted; two calls give different hashes).
+
+    Raises
+    ------
+    ValueError
+        If the password is not text or shorter than :data:`MIN_PASSWORD_LENGTH` characters.
+    """
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD_LENGTH:
+        raise ValueError(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return _hasher().hash(password)
+
+
+def load_accounts(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """The ``[users]`` table of the accounts file ({} when the file does not exist).
+
+    Raises
+    ------
+    ValueError
+        If the file is not valid TOML or ``users`` is not a table of tables.
+    """
+    path = Path(path) if path is not None else accounts_path()
+    if not path.exists():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{path} is not valid TOML: {exc}") from exc
+    users = data.get("users", {})
+    if not isinstance(users, dict) or not all(isinstance(u, dict) for u in users.values()):
+        raise ValueError(f"{path}: `users` must hold one [users.NAME] table per account")
+    return users
+
+
+def verify(username: str, password: str, path: Path | None = None) -> Account | None:
+    """The account if ``password`` is right for ``username``, else None.
+
+    A wrong password, an unknown user, a malformed hash or a role other than
+    :data:`ROLES` all give None, never an exception; an unknown user still costs one Argon2
+    verification, so the answer takes the same time whether or not the name exists.
+    """
+    if not isinstance(username, str) or not isinstance(password, str):
+        return None
+    entry = load_accounts(path).get(username)
+    stored = entry.get("password_hash") if isinstance(entry, dict) else None
+    if not isinstance(stored, str):
+        with contextlib.suppress(VerificationError, InvalidHashError):
+            _hasher().verify(_dummy_hash(), password)
+        return None
+    try:
+        _hasher().verify(stored, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return None
+    role = str(entry.get("role", "editor"))
+    if role not in ROLES:
+        return None
+    return Account(username, str(entry.get("display_name") or username), role)
+
+
+def add_account(username: str, password: str, display_name: str | None = None, role: str = "editor",
+                path: Path | None = None) -> Path:
+    """Add or replace an account in the accounts file (written atomically, readable by its owner
+    only). Returns the file's path.
+
+    Raises
+    ------
+    ValueError
+        For a bad name, role or password.
+    """
+    if not isinstance(username, str) or not _NAME.match(username):
+        raise ValueError("a user name is letters, digits, '_' or '-' (at most 64), starting with a "
+                         "letter or digit")
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {', '.join(ROLES)}")
+    path = Path(path) if path is not None else accounts_path()
+    users = load_accounts(path)
+    users[username] = {"display_name": display_name or username, "role": role,
+                       "password_hash": hash_password(password)}
+    lines = [_HEADER]
+    for name in sorted(users):
+        lines.append(f"\n[users.{name}]\n")
+        for key in sorted(users[name]):
+            lines.append(f"{key} = {json.dumps(str(users[name][key]))}\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    tmp.write_text("".join(lines), encoding="utf-8")
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m indicators.accounts add NAME``: add an editor; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m indicators.accounts",
+                                     description="Manage local editor accounts.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    add = sub.add_parser("add", help="add an editor (or set a new password); asks for the password")
+    add.add_argument("name")
+    add.add_argument("--display-name", default=None)
+    add.add_argument("--role", default="editor", choices=ROLES)
+    add.add_argument("--file", type=Path, default=None, help=f"default {accounts_path()}")
+    args = parser.parse_args(argv)
+    password = getpass.getpass(f"Password for {args.name}: ")
+    if getpass.getpass("Same password again: ") != password:
+        print("The two passwords differ; nothing was changed.", file=sys.stderr)
+        return 2
+    try:
+        path = add_account(args.name, password, args.display_name, args.role, args.file)
+    except ValueError as exc:
+        print(f"Not added: {exc}.", file=sys.stderr)
+        return 2
+    print(f"Added {args.name} to {path}.")
+    return 0
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHasher:
+    return PasswordHasher()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher().hash(os.urandom(16).hex())
+
+
+if __name__ == "__main__":
+    sys.exit(main())
