@@ -27,6 +27,12 @@ PAGES = {
         st.Page(ROOT / "pages" / "equity_gaps.py", title="Equity gaps", icon=":material/balance:",
                 url_path="equity"),
     ],
+    "Funders": [
+        st.Page(ROOT / "pages" / "portfolio.py", title="Certification portfolio",
+                icon=":material/workspace_premium:", url_path="portfolio"),
+        st.Page(ROOT / "pages" / "project.py", title="Project", icon=":material/assignment:",
+                url_path="project"),
+    ],
     "About": [
         st.Page(ROOT / "pages" / "methodology.py", title="Methodology", icon=":material/menu_book:",
                 url_path="methodology"),

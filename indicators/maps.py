@@ -255,3 +255,20 @@ def holc_layer(base: dict[str, object]) -> folium.FeatureGroup:
 def payload_bytes(*layers: dict[str, object]) -> int:
     """Bytes of GeoJSON as sent to the browser (compact JSON), for benchmarks and budgets."""
     return sum(len(json.dumps(layer, separators=(",", ":"))) for layer in layers)
+
+
+def project_markers(projects: pd.DataFrame, colours: dict[str, str]) -> folium.FeatureGroup:
+    """One circle per project at its district, coloured by stage, ringed red when behind.
+
+    ``projects`` needs ``lat``, ``lon``, ``name``, ``stage_title`` and ``behind`` (bool).
+    Circles are plain Leaflet vectors: no icon images to fetch.
+    """
+    group = folium.FeatureGroup(name="Projects")
+    for row in projects.itertuples():
+        folium.CircleMarker(
+            location=[row.lat, row.lon], radius=11,
+            color="#d62728" if row.behind else "#ffffff", weight=4 if row.behind else 2,
+            fill=True, fill_color=colours.get(row.stage_title, "#777777"), fill_opacity=0.95,
+            tooltip=f"{row.name}: {row.stage_title}" + (" (behind schedule)" if row.behind else ""),
+        ).add_to(group)
+    return group

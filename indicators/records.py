@@ -75,7 +75,8 @@ from indicators.tracker import practitioner_status, share_on_track, target_track
 __all__ = [
     "ConflictError", "ProjectDetail", "RecordError", "WriteResult", "add_observation",
     "add_project", "add_target", "audit_log", "commitment_summary", "database_info", "dump",
-    "portfolio", "practitioners", "project_detail", "project_version", "record_requirement_status",
+    "portfolio", "practitioners", "project_commitments", "project_detail", "project_version",
+    "record_requirement_status",
     "record_review", "record_stage_change", "record_submission", "requirement_history",
     "seed_if_absent",
 ]
@@ -290,6 +291,12 @@ def commitment_summary(as_of: date, db: Path | None = None) -> pd.DataFrame:
     counts = [c for c in summary.columns if c != "share_on_track"]
     summary[counts] = summary[counts].fillna(0).astype(int)
     return summary.reset_index()
+
+
+def project_commitments(db: Path | None = None) -> pd.DataFrame:
+    """Which Commitments each project has targets for (``project_id``, ``commitment``)."""
+    with closing(connect(_db(db))) as con:
+        return frame(con, "SELECT DISTINCT project_id, commitment FROM targets ORDER BY 1, 2", [])
 
 
 def practitioners(as_of: date, db: Path | None = None) -> pd.DataFrame:

@@ -17,7 +17,7 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from indicators import config, maps, store
+from indicators import config, maps, records, store
 from indicators.registry import BY_ID, INDICATORS, Indicator
 
 log = logging.getLogger("dashboard")
@@ -118,6 +118,8 @@ def _map_layers(version: str) -> dict[str, object]:
         "bounds": bounds,
         "district_bounds": {d: tuple(float(b) for b in g.bounds)
                             for d, g in zip(dists["district_id"], dists.geometry, strict=True)},
+        "district_centres": {d: (float(p.x), float(p.y)) for d, p in
+                             zip(dists["district_id"], dists.representative_point(), strict=True)},
         "unit_ids": units["geoid"].tolist(),
     }
 
@@ -133,6 +135,23 @@ def base_map(version: str, key: str) -> object:
     are swapped in with ``st_folium(feature_group_to_add=...)``."""
     fmap = maps.offline_map(map_layers()["bounds"])
     return fmap
+
+
+@st.cache_resource(show_spinner=False)
+def _seeded(region: str, db: str) -> bool:
+    if not Path(db).exists() and not Path(region).exists():
+        raise records.RecordError(f"The region folder {region} is not available here, so its "
+                                  "certification records cannot be set up; set JC_REGION to it.")
+    return records.seed_if_absent(Path(region), Path(db))
+
+
+def records_db() -> Path:
+    """The certification records database, created from the region's certification file the
+    first time it is needed (never touched by ``build``, never overwritten)."""
+    db = config.certification_db()
+    manifest = meta().get("manifest_path", "")
+    _seeded(str(Path(manifest).parent) if manifest else str(config.region_dir()), str(db))
+    return db
 
 
 def districts_geo() -> gpd.GeoDataFrame:

@@ -44,6 +44,26 @@ def real_region(name: str, tmp: Path) -> Path:
     return copy
 
 
+@pytest.fixture
+def steady_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run AppTest as a long-running server does after its first request.
+
+    AppTest restarts Streamlit's page manager on every run, which puts each run in the legacy
+    ``pages/`` mode that a real server only uses for its very first request; the pages then
+    rerun into ``app.py``'s navigation (``pages.common.frame_guard``), and that rerun drops a
+    button click. Switching the legacy mode off after each reset reproduces the server.
+    """
+    from streamlit.runtime import pages_manager
+
+    original = pages_manager.PagesManager.__init__
+
+    def init(self, *args, **kwargs):  # noqa: ANN001, ANN202
+        original(self, *args, **kwargs)
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
+
+
 @pytest.fixture(scope="session")
 def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Sample City database, built once from the committed files."""

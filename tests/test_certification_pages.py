@@ -1,0 +1,141 @@
+"""The Certification portfolio and Project pages, headless: what a funder sees, that a visitor
+cannot edit, that an editor's change shows everywhere and in the audit log, and that a
+conflicting edit is refused."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from indicators import records
+from tests.conftest import PROJECT
+from tests.test_pages import assert_clean, text_of
+
+EDITOR = "records.manager@example.org"
+
+
+@pytest.fixture
+def app(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steady_navigation):
+    """A fresh records database per test (seeded from the sample on first use)."""
+    monkeypatch.setenv("JC_DB", str(sample_db))
+    monkeypatch.setenv("JC_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("JC_CERT_DB", str(tmp_path / "certification.duckdb"))
+    monkeypatch.setenv("JC_ACCOUNTS", str(tmp_path / "no-accounts.toml"))
+
+    def open_page(page: str, query: dict | None = None, editor: bool = False) -> AppTest:
+        at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=90)
+        if editor:
+            at.secrets["editors"] = {"emails": [EDITOR]}
+            at.user = {"is_logged_in": True, "email": EDITOR, "name": "Records Manager"}
+        for key, value in (query or {}).items():
+            at.query_params[key] = value
+        at.run()
+        at.switch_page(f"pages/{page}.py")
+        at.run()
+        return at
+
+    open_page.cert_db = tmp_path / "certification.duckdb"  # type: ignore[attr-defined]
+    return open_page
+
+
+def test_portfolio_answers_who_is_behind_and_on_what(app):
+    at = app("portfolio")
+    assert_clean(at)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Projects"] == "12"
+    assert int(metrics["Behind schedule"]) >= 3
+    text = text_of(at)
+    assert "Which projects are behind, and on what?" in text
+    assert "**Lakeshore Neighbors Alliance** (Lakeshore): Commitment to the Pillars was due" in text
+    assert "certification lapsed" in text
+    table = at.dataframe[0].value
+    assert len(table) == 12 and {"Progress", "Next deadline", "Targets on track"} <= set(table.columns)
+    assert at.get("plotly_chart"), "the stage funnel"
+
+
+def test_portfolio_filters_change_the_table(app):
+    at = app("portfolio", {"stage": ["Performance"]})
+    table = at.dataframe[0].value
+    assert set(table["Stage"]) == {"Performance"} and 0 < len(table) < 12
+    at.multiselect(key="stage").set_value([]).run()
+    at.multiselect(key="commitment").set_value(["Wellbeing"]).run()
+    assert 0 < len(at.dataframe[0].value) < 12
+
+
+def test_project_page_shows_timeline_checklist_reviews_targets_team(app):
+    at = app("project", {"project": "Downtown Renewal Alliance"})
+    assert_clean(at)
+    text = text_of(at)
+    for heading in ("Timeline", "Checklist", "Submissions and reviews", "Targets",
+                    "Accredited Practitioners on the team"):
+        assert heading in text
+    assert any("revisions requested" in set(df.value.get("Outcome", [])) for df in at.dataframe)
+    assert "Dashboard now:" in text  # the district's indicator beside its target
+
+
+def test_visitor_sees_no_edit_controls(app):
+    at = app("project", {"project": "Westside United"})
+    assert_clean(at)
+    assert "Update this project" not in text_of(at)
+    assert not at.get("form_submit_button") and not [b for b in at.button if b.label.startswith("Record")]
+
+
+def _observation_form(at: AppTest):
+    value = next(w for w in at.number_input if w.label.startswith("Observed value"))
+    submit = next(b for b in at.button if b.label == "Record observation")
+    return value, submit
+
+
+def test_editor_records_an_observation_seen_by_everyone_and_audited(app):
+    at = app("project", {"project": "Downtown Renewal Alliance"}, editor=True)
+    assert_clean(at)
+    assert "Update this project" in text_of(at)
+    before = records.project_detail("downtown-renewal", date.today(), app.cert_db)
+    value, submit = _observation_form(at)
+    value.set_value(44.4)
+    submit.click().run()
+    assert_clean(at)
+    assert "Saved to observations" in "\n".join(s.value for s in at.success)
+    after = records.project_detail("downtown-renewal", date.today(), app.cert_db)
+    assert len(after.observations) == len(before.observations) + 1
+    assert 44.4 in set(after.observations["value"])
+    log = records.audit_log("downtown-renewal", db=app.cert_db)
+    assert log.iloc[0]["actor"] == EDITOR and "44.4" in str(log.iloc[0]["after"])
+    # Another session (a visitor) sees the change at once.
+    visitor = app("project", {"project": "Downtown Renewal Alliance"})
+    history = [df.value for df in visitor.dataframe if "Who" in df.value.columns][0]
+    assert EDITOR in set(history["Who"])
+
+
+def test_conflicting_edit_is_refused_and_nothing_is_lost(app):
+    at = app("project", {"project": "Downtown Renewal Alliance"}, editor=True)
+    seen = records.project_detail("downtown-renewal", date.today(), app.cert_db)
+    target = int(seen.targets["target_id"].iloc[0])
+    # Someone else saves first, from another session.
+    records.add_observation("downtown-renewal", target, 45.0, actor="other.editor@example.org",
+                            version=seen.version, observed_on=date.today(), db=app.cert_db)
+    value, submit = _observation_form(at)
+    value.set_value(43.0)
+    submit.click().run()
+    assert "Someone else changed this project" in "\n".join(w.value for w in at.warning)
+    after = records.project_detail("downtown-renewal", date.today(), app.cert_db)
+    assert 45.0 in set(after.observations["value"]) and 43.0 not in set(after.observations["value"])
+    # Having now seen the other change, the editor can save.
+    value, submit = _observation_form(at)
+    value.set_value(43.0)
+    submit.click().run()
+    final = records.project_detail("downtown-renewal", date.today(), app.cert_db)
+    assert {45.0, 43.0} <= set(final.observations["value"])
+
+
+def test_bad_entry_is_explained_and_not_written(app):
+    at = app("project", {"project": "Downtown Renewal Alliance"}, editor=True)
+    before = records.dump(app.cert_db)
+    submit = next(b for b in at.button if b.label == "Record observation")
+    submit.click().run()  # no value entered
+    assert any("Not saved" in e.value for e in at.error)
+    after = records.dump(app.cert_db)
+    assert all(before[t].equals(after[t]) for t in before)
