@@ -129,12 +129,18 @@ def map_layers() -> dict[str, object]:
     return _map_layers(db_version())
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
-def base_map(version: str, key: str) -> object:
-    """The folium map frame (no layers), built once per data state and page; indicator layers
-    are swapped in with ``st_folium(feature_group_to_add=...)``."""
-    fmap = maps.offline_map(map_layers()["bounds"])
-    return fmap
+def base_map() -> object:
+    """The folium map frame (no layers) for a page; indicator layers are swapped in with
+    ``st_folium(feature_group_to_add=...)``.
+
+    A fresh object every run, on purpose: ``st_folium`` adds the feature groups it is given to
+    the map object, so a map cached across runs would carry the previous run's layers into its
+    script (where they no longer exist) and fail to draw. Its script is the same every run for
+    the same data (st_folium normalises the generated ids), so the browser keeps the map it has
+    and only the layers change: the map is built once per data state where it matters, in the
+    browser.
+    """
+    return maps.offline_map(map_layers()["bounds"])
 
 
 @st.cache_resource(show_spinner=False)

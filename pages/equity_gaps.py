@@ -106,7 +106,7 @@ def burdened_map() -> None:
               for g, r in flags.iterrows()}
     groups = [maps.choropleth_layer(layers["units"], colours, labels, "Overburdened tracts"),
               maps.districts_layer(layers["districts"], None)]
-    st_folium(common.base_map(common.db_version(), "equity"), key="equity_map", height=420,
+    st_folium(common.base_map(), key="equity_map", height=420,
               use_container_width=True, feature_group_to_add=groups, returned_objects=[])
     common.legend((("low income and at least one burden at or above the 90th percentile", "#b2182b"),
                    ("not flagged", "#f4efe6")), "CEJST-style overburdened tracts")

@@ -126,7 +126,7 @@ def draw_map(indicator, district_id: str, show_holc: bool) -> None:  # noqa: ANN
     if show_holc and layers["holc"]:
         groups.append(maps.holc_layer(layers["holc"]))
     minx, miny, maxx, maxy = layers["district_bounds"][district_id]
-    st_folium(common.base_map(common.db_version(), "neighbourhood"), key=MAP_KEY, height=460,
+    st_folium(common.base_map(), key=MAP_KEY, height=460,
               use_container_width=True, feature_group_to_add=groups,
               center=((miny + maxy) / 2, (minx + maxx) / 2),
               zoom=maps.zoom_for_bounds(layers["district_bounds"][district_id]) - 0.75,

@@ -86,7 +86,7 @@ def project_map(frame: pd.DataFrame) -> None:
     placed["behind"] = placed["overdue"] | placed["lapsed"]
     groups = [maps.districts_layer(layers["districts"], None),
               maps.project_markers(placed, charts.STAGE_COLOURS)]
-    st_folium(common.base_map(common.db_version(), "portfolio"), key="portfolio_map", height=380,
+    st_folium(common.base_map(), key="portfolio_map", height=380,
               use_container_width=True, feature_group_to_add=groups, returned_objects=[])
     common.legend(tuple((s, charts.STAGE_COLOURS[s]) for s in ["Registering", *STAGE_ORDER]),
                   "Stage (a red ring: behind schedule)")
