@@ -1,0 +1,431 @@
+"""The dashboard as a browser sees it: headless Chromium against a real ``streamlit run app.py``.
+
+The AppTest smoke tests run page scripts without a browser, so they cannot see what only the
+browser does: the Leaflet map drawn inside streamlit-folium's iframe, the plotly charts, JavaScript
+errors, a map click travelling back to Python, the layout at phone width. These tests prove that,
+on a fresh server building the sample region on first use:
+
+- every page linked in the sidebar opens from "/" by its link (as users move), shows its title,
+  finishes running with no Streamlit exception, no page-boundary error and no console or page
+  error in the page or its frames, and every map on it draws; a full-page screenshot of each is
+  kept in ``tests/artifacts/screenshots/`` (the path is printed);
+- the neighbourhood map draws the sample's tracts and the compare page draws its bar chart;
+- ``?district=Eastport`` opens Eastport, and clicking a tract on the map selects its district;
+- at phone width (390 px) nothing overflows sideways and the map is visible.
+
+The fixture's first page load (which builds the database) uses up the server's first map draw,
+so every map check here sees a later run: a map cached across runs once drew only the first
+time (``ReferenceError: geo_json_<hash> is not defined`` in the map iframe afterwards).
+
+Streamlit's own console noise is ignored (listed in ``IGNORED_CONSOLE``). One server and one
+browser serve every test. Run with ``pytest -m browser tests/test_browser.py``; skipped
+(with the reason) where ``/usr/bin/chromium`` or the playwright package is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, ConsoleMessage, Page
+
+pytestmark = pytest.mark.browser
+
+PROJECT = Path(__file__).resolve().parent.parent
+SCREENSHOTS = PROJECT / "tests" / "artifacts" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                 "--disable-dev-shm-usage"]
+DESKTOP = {"width": 1280, "height": 2400}  # tall: Streamlit scrolls inside its main container
+PHONE = {"width": 390, "height": 844}
+HEALTH_TIMEOUT_S = 60
+FIRST_LOAD_TIMEOUT_MS = 120_000  # the first page load builds the database
+PAGE_TIMEOUT_MS = 30_000
+MAP_TIMEOUT_MS = 20_000
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+TRACT_PATHS = "path.leaflet-interactive"
+PAGE_BOUNDARY_TEXT = "could not be shown because of an unexpected problem"
+
+
+@dataclass(frozen=True)
+class AppPage:
+    """A page of the app as the sidebar links it."""
+
+    name: str  #: test id and screenshot file name
+    path: str  #: URL path after "/" ("" for the default page)
+    title: str | None  #: the page's h1 (None: any h1)
+    maps: int = 0  #: st_folium maps the page shows for the sample region
+
+
+#: Every page the app may show, in sidebar order. Pages without a sidebar link are skipped, so
+#: pages still to come can be listed here already.
+PAGES = (
+    AppPage("neighbourhood", "", "My neighbourhood", maps=1),
+    AppPage("compare", "compare", "Compare districts"),
+    AppPage("equity", "equity", "Equity gaps", maps=1),
+    AppPage("methodology", "methodology", "Methodology"),
+    AppPage("data", "data", "Data and sources"),
+    AppPage("portfolio", "portfolio", "Certification portfolio", maps=1),
+    AppPage("project", "project", None),
+)
+BY_NAME = {p.name: p for p in PAGES}
+
+#: (pattern in the message text, pattern in the message's source URL) of Streamlit's own noise.
+IGNORED_CONSOLE = (
+    (re.compile(r"Failed to load resource"), re.compile(r"/[^/]+/_stcore/(health|host-config)")),
+    (re.compile(r"Unrecognized feature"), re.compile("")),
+    (re.compile(r"allow-scripts and allow-same-origin"), re.compile("")),
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Server, browser and page fixtures
+# --------------------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + HEALTH_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    pytest.fail(f"streamlit not healthy after {HEALTH_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """End the server's whole process group: politely, then for sure."""
+    if process.poll() is not None:
+        return
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=15)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium (Debian's) for every test."""
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} not found: the browser tests need Debian's chromium")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port with a fresh data folder; the first page load
+    (which builds the sample database) is waited for here, so tests see a warm server."""
+    tmp = tmp_path_factory.mktemp("browser")
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {**os.environ, "JC_DATA_DIR": str(tmp / "data"), "JC_CERT_DB": str(tmp / "cert.duckdb")}
+    env.pop("JC_DB", None)
+    (tmp / "data").mkdir()
+    log = tmp / "streamlit.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [str(Path(sys.executable).with_name("streamlit")), "run", "app.py",
+             "--server.port", str(port), "--server.headless", "true",
+             "--browser.gatherUsageStats", "false"],
+            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_healthy(url, process, log)
+        context = browser.new_context(viewport=DESKTOP)
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/")
+            page.locator("h1").first.wait_for(timeout=FIRST_LOAD_TIMEOUT_MS)
+            wait_idle(page)
+        finally:
+            context.close()
+        yield url
+    finally:
+        _stop(process)
+
+
+@dataclass
+class Tab:
+    """A browser page and the unexpected console and page errors seen in it and its frames."""
+
+    page: Page
+    url: str  #: the server's base URL
+    errors: list[str]
+
+
+def _console(errors: list[str], message: ConsoleMessage) -> None:
+    if message.type != "error":
+        return
+    source = (message.location or {}).get("url", "")
+    if any(text.search(message.text) and where.search(source) for text, where in IGNORED_CONSOLE):
+        return
+    errors.append(f"console error: {message.text} (at {source})")
+
+
+def _open_tab(browser: Browser, url: str, viewport: dict[str, int]) -> Iterator[Tab]:
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    page = context.new_page()
+    tab = Tab(page, url, [])
+    # Playwright reports console messages and uncaught errors of the page's frames here too.
+    page.on("console", lambda message: _console(tab.errors, message))
+    page.on("pageerror", lambda error: tab.errors.append(f"uncaught error: {error}"))
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def tab(browser: Browser, app_url: str) -> Iterator[Tab]:
+    """A fresh browser context (so a fresh Streamlit session) at desktop size."""
+    yield from _open_tab(browser, app_url, DESKTOP)
+
+
+@pytest.fixture
+def phone(browser: Browser, app_url: str) -> Iterator[Tab]:
+    """A fresh browser context at phone size."""
+    yield from _open_tab(browser, app_url, PHONE)
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+# --------------------------------------------------------------------------------------------
+
+IDLE_JS = """() => {
+    const app = document.querySelector('.stApp');
+    const idle = app !== null && app.getAttribute('data-test-script-state') === 'notRunning'
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && document.querySelector('[data-testid="stStatusWidget"]') === null
+        && document.querySelector('[data-stale="true"]') === null;
+    if (!idle) { window.__jcIdleSince = null; return false; }
+    window.__jcIdleSince = window.__jcIdleSince || performance.now();
+    return performance.now() - window.__jcIdleSince >= %d;
+}"""
+#: How long the app must stay idle to count as idle: a rerun triggered by the frontend (URL
+#: bound widgets) can follow the first run closely.
+IDLE_FOR_MS = 500
+
+
+def wait_idle(page: Page, timeout_ms: int = PAGE_TIMEOUT_MS) -> None:
+    """Wait until the script has finished and stayed finished: no "Running..." widget, nothing
+    stale on screen."""
+    page.evaluate("() => { window.__jcIdleSince = null; }")
+    page.wait_for_function(IDLE_JS % IDLE_FOR_MS, timeout=timeout_ms, polling=100)
+
+
+def map_path_counts(page: Page) -> list[int]:
+    """``path.leaflet-interactive`` in each st_folium iframe on the page."""
+    counts = []
+    for handle in page.locator(MAP_IFRAME).element_handles():
+        frame = handle.content_frame()
+        counts.append(frame.locator(TRACT_PATHS).count() if frame else 0)
+    return counts
+
+
+def settle_maps(tab: Tab, expected: int) -> list[int]:
+    """Wait until the ``expected`` maps are on the page and every map on it has drawn, or an
+    error has been seen (so that late errors are blamed on the right page); returns the path
+    counts per map. The map iframes appear a moment after the script has finished."""
+    deadline = time.monotonic() + MAP_TIMEOUT_MS / 1000
+    counts = map_path_counts(tab.page)
+    while (time.monotonic() < deadline and not tab.errors
+           and (len(counts) < expected or not all(counts))):
+        tab.page.wait_for_timeout(200)
+        counts = map_path_counts(tab.page)
+    return counts
+
+
+def open_root(tab: Tab, query: str = "") -> list[int]:
+    """Load "/" (optionally with a query string), wait until it is drawn, return the map's
+    path counts."""
+    tab.page.goto(f"{tab.url}/{query}")
+    tab.page.locator("h1").first.wait_for(state="visible")
+    wait_idle(tab.page)
+    return settle_maps(tab, BY_NAME["neighbourhood"].maps)
+
+
+def go_by_sidebar(tab: Tab, target: AppPage) -> None:
+    """Click the sidebar link of ``target`` (skip the test if there is none) and wait for it."""
+    base = tab.url
+    link = tab.page.locator(f'[data-testid="stSidebarNav"] a[href="{base}/{target.path}"]')
+    if link.count() == 0:
+        pytest.skip(f"the sidebar has no link to /{target.path} ({target.name}) in this app")
+    before = tab.page.locator("h1").first.inner_text()
+    link.click()
+    tab.page.wait_for_url(f"{base}/{target.path}")
+    if target.title:
+        tab.page.locator("h1", has_text=target.title).first.wait_for(state="visible")
+    elif target.path:  # any title, but not the one of the page we came from
+        tab.page.wait_for_function("t => { const h = document.querySelector('h1'); "
+                                   "return h !== null && h.innerText !== t; }", arg=before)
+    wait_idle(tab.page)
+
+
+def screenshot(tab: Tab, name: str, capsys: pytest.CaptureFixture[str]) -> Path:
+    """A full-page screenshot, grown to the main container's height; the path is printed."""
+    page = tab.page
+    needed = page.evaluate("() => { const m = document.querySelector('[data-testid=\"stMain\"]');"
+                           " return m ? m.scrollHeight : 0; }")
+    viewport = page.viewport_size or DESKTOP
+    if needed > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": min(int(needed) + 40, 12_000)})
+        page.wait_for_timeout(300)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    with capsys.disabled():
+        print(f"\n  screenshot: {path.relative_to(PROJECT)}")
+    return path
+
+
+def selected_district(page: Page) -> str:
+    return page.locator('input[aria-label="Your district"]').input_value()
+
+
+def failures(tab: Tab) -> list[str]:
+    """Streamlit exceptions, page-boundary errors and unexpected console/page errors."""
+    page = tab.page
+    found = [f"Streamlit exception: {text}"
+             for text in page.locator('[data-testid="stException"]').all_inner_texts()]
+    found += [f"page-boundary error: {text}"
+              for text in page.get_by_text(PAGE_BOUNDARY_TEXT).all_inner_texts()]
+    return found + tab.errors
+
+
+# --------------------------------------------------------------------------------------------
+# Tests
+# --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("target", PAGES, ids=[p.name for p in PAGES])
+def test_page_opens_from_sidebar_without_errors(tab: Tab, target: AppPage,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    open_root(tab)
+    if target.path:
+        tab.errors.clear()  # the landing page's own errors are the neighbourhood case's
+    go_by_sidebar(tab, target)
+    counts = settle_maps(tab, target.maps)
+    screenshot(tab, target.name, capsys)
+    assert failures(tab) == []
+    assert len(counts) >= target.maps and all(counts), (
+        f"{target.name}: expected {target.maps} drawn map(s), paths per map: {counts}")
+
+
+def test_neighbourhood_map_draws_the_tracts(tab: Tab) -> None:
+    counts = open_root(tab)
+    assert counts, "no map iframe on the neighbourhood page"
+    assert counts[0] > 50, f"map drew {counts[0]} paths (errors: {tab.errors})"
+
+
+def test_compare_page_draws_a_bar_chart(tab: Tab) -> None:
+    open_root(tab)
+    go_by_sidebar(tab, BY_NAME["compare"])
+    chart = tab.page.locator(".js-plotly-plot .main-svg").first
+    chart.wait_for(state="visible")
+    bars = tab.page.locator(".js-plotly-plot g.trace.bars g.point path")
+    assert bars.count() > 0, "the compare chart has no bars"
+
+
+def test_query_parameter_opens_the_district(tab: Tab) -> None:
+    open_root(tab, "?district=Eastport")
+    assert selected_district(tab.page) == "Eastport"
+    assert tab.page.locator("h3", has_text="How Eastport is doing").is_visible()
+
+
+CLICKABLE_TRACTS_JS = """() => {
+    // Filled tract paths whose bounding-box centre is on the path itself and inside the map,
+    // farthest from the map's centre first (so most likely in another district).
+    const w = window.innerWidth, h = window.innerHeight, margin = 25;
+    const spots = [];
+    for (const p of document.querySelectorAll('path.leaflet-interactive')) {
+        const fill = p.getAttribute('fill');
+        if (!fill || fill === 'none') continue;
+        const r = p.getBoundingClientRect();
+        const x = r.x + r.width / 2, y = r.y + r.height / 2;
+        if (x < margin || y < margin || x > w - margin || y > h - margin) continue;
+        if (document.elementFromPoint(x, y) !== p) continue;
+        spots.push([x, y, Math.hypot(x - w / 2, y - h / 2)]);
+    }
+    return spots.sort((a, b) => b[2] - a[2]).map(s => [s[0], s[1]]);
+}"""
+
+
+def test_clicking_a_tract_selects_its_district(tab: Tab) -> None:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page = tab.page
+    open_root(tab, "?district=Westside")
+    assert selected_district(page) == "Westside"
+    iframe = page.locator(MAP_IFRAME).first
+    frame = iframe.element_handle().content_frame()
+    assert frame is not None and frame.locator(TRACT_PATHS).count() > 0, (
+        f"the map drew no tracts to click (errors: {tab.errors})")
+    box = iframe.bounding_box()
+    assert box is not None
+    chosen = "Westside"
+    for x, y in frame.evaluate(CLICKABLE_TRACTS_JS)[:8]:
+        page.mouse.click(box["x"] + x, box["y"] + y)
+        try:
+            page.wait_for_function(
+                "() => document.querySelector('input[aria-label=\"Your district\"]').value "
+                "!== 'Westside'", timeout=5_000)
+        except PlaywrightTimeout:  # that tract is in Westside: try the next one
+            continue
+        wait_idle(page)
+        chosen = selected_district(page)
+        break
+    assert chosen != "Westside", "no click on the map changed the selected district"
+    assert page.locator("h3", has_text=f"How {chosen} is doing").is_visible()
+    counts = settle_maps(tab, 1)
+    assert tab.errors == []
+    assert counts and counts[0] > 50, f"the map did not draw again after the click: {counts}"
+
+
+WIDTHS_JS = """() => ({
+    body: document.body.scrollWidth,
+    document: document.documentElement.scrollWidth,
+    main: (document.querySelector('[data-testid="stMain"]') || document.body).scrollWidth,
+})"""
+
+
+def test_phone_width_fits_and_shows_the_map(phone: Tab, capsys: pytest.CaptureFixture[str]) -> None:
+    open_root(phone)
+    widths = phone.page.evaluate(WIDTHS_JS)
+    iframe = phone.page.locator(MAP_IFRAME).first
+    box = iframe.bounding_box()
+    visible = iframe.is_visible()
+    screenshot(phone, "neighbourhood-phone", capsys)
+    assert max(widths.values()) <= PHONE["width"] + 2, f"wider than the phone: {widths}"
+    assert visible and box is not None and box["height"] > 100, (
+        f"map iframe not visible (box {box}, errors: {phone.errors})")
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 2
