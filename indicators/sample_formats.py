@@ -63,8 +63,12 @@ def write_files(out_dir: Path, city: City, tracts: pd.DataFrame, to_lonlat: Tran
     written.append(_write_text(out_dir / "ejscreen_2_3_blockgroups.csv", _ejscreen_csv(tracts, cells, rng)))
     written.append(_write_text(out_dir / "places_2024_tracts.csv", _places_csv(tracts, rng)))
     written.append(_write_text(out_dir / "land_cover_tracts.csv", _land_cover_csv(tracts)))
-    written.append(_write_text(out_dir / "certification.json", _certification_json()))
-    written.append(_write_text(out_dir / "manifest.toml", MANIFEST))
+    # The records' targets start from the districts' values on the dashboard: compute them
+    # from the files just written (the manifest without its certification layer first).
+    manifest = out_dir / "manifest.toml"
+    _write_text(manifest, MANIFEST.split(CERTIFICATION_LAYER)[0])
+    written.append(_write_text(out_dir / "certification.json", _certification_json(out_dir)))
+    written.append(_write_text(manifest, MANIFEST))
     return written
 
 
@@ -73,13 +77,19 @@ def write_files(out_dir: Path, city: City, tracts: pd.DataFrame, to_lonlat: Tran
 CERTIFICATION_SEED = 20_261_101
 
 
-def _certification_json() -> str:
+def _certification_json(region: Path) -> str:
+    from indicators.engine import compute
+    from indicators.registry import BY_ID
     from indicators.sample_records import certification_records
 
     names = _district_names()
     ids = [re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") for name in names]
+    values = compute(region).query("geo_kind == 'district'")
+    current = {(g, i): v * 100.0 if BY_ID[i].fmt in ("percent", "points") else v
+               for g, i, v in zip(values["geo_id"], values["indicator_id"], values["value"],
+                                  strict=True)}
     document = certification_records(list(zip(ids, names, strict=True)),
-                                     np.random.default_rng(CERTIFICATION_SEED))
+                                     np.random.default_rng(CERTIFICATION_SEED), current)
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
 
@@ -457,6 +467,7 @@ def _csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
+CERTIFICATION_LAYER = "\n[[layer]]\nrole = \"certification\""
 MANIFEST = f'''# Sample City: a fictional region in the real public formats ({FICTIONAL}).
 # Written by `python -m indicators sample data/sample`; do not edit by hand.
 
@@ -535,9 +546,7 @@ title = "HOLC residential security map, 1938 (redlining)"
 vintage = "1938 (fictional)"
 publisher = "{FICTIONAL}"
 licence = "CC0"
-
-[[layer]]
-role = "certification"
+{CERTIFICATION_LAYER}
 path = "certification.json"
 title = "Certification records: projects, reviews, targets and practitioners"
 vintage = "Records to 1 November 2026 (fictional)"

@@ -23,7 +23,7 @@ the app shows when it evaluates them on today's date.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -171,7 +171,8 @@ PRACTITIONERS = (  # (id, name, organisation, months before the reference date, 
 )
 
 
-def certification_records(districts: list[tuple[str, str]], rng: np.random.Generator) -> dict[str, Any]:
+def certification_records(districts: list[tuple[str, str]], rng: np.random.Generator,
+                          current: dict[tuple[str, str], float] | None = None) -> dict[str, Any]:
     """The Sample City certification document (JSON-serialisable, deterministic for a seed).
 
     Parameters
@@ -180,6 +181,11 @@ def certification_records(districts: list[tuple[str, str]], rng: np.random.Gener
         The sample's districts; every project must sit in one of them.
     rng : numpy.random.Generator
         Source of the small day-to-day variation in dates and values.
+    current : dict, optional
+        (district_id, indicator_id) -> the district's value on the dashboard, in the target's
+        unit (41 for 41 %). Each target is then scaled so that its latest observation lands on
+        that value, keeping its story (the relative change aimed for and the pace observed), so
+        that a funder reading a target beside the district's indicators sees one story.
 
     Returns
     -------
@@ -202,7 +208,7 @@ def certification_records(districts: list[tuple[str, str]], rng: np.random.Gener
                 "set relative to the reference date; evaluated on it, the portfolio tells the "
                 "story described in indicators/sample_records.py.",
         "practitioners": [_practitioner(*p, rng) for p in PRACTITIONERS],
-        "projects": [_project(story, names[story.district_id], rng) for story in STORIES],
+        "projects": [_project(story, names[story.district_id], rng, current) for story in STORIES],
     }
 
 
@@ -220,7 +226,28 @@ def _practitioner(pid: str, name: str, org: str, months: float, hours: float,
             "credentialed_on": _at(months).isoformat(), "ce_hours": hours}
 
 
-def _project(story: _Story, district: str, rng: np.random.Generator) -> dict[str, Any]:
+def _scaled(spec: _Target, now: float | None) -> _Target:
+    """The target moved so that its latest observation (or, with none, its baseline) equals the
+    district's current value: relative for rates and amounts, additive for signed values
+    (temperature anomalies), with the same relative change and pace."""
+    if now is None or not np.isfinite(now):
+        return spec
+    share = (spec.last_year - spec.baseline_year) / (spec.target_year - spec.baseline_year)
+    progress = share * spec.pace if spec.pace is not None else 0.0
+    span = spec.target - spec.baseline
+    if spec.baseline <= 0 or spec.indicator_id == "heat":
+        baseline = now - span * progress
+        target = baseline + span
+    else:
+        ratio = span / spec.baseline
+        baseline = now / (1 + ratio * progress)
+        target = baseline * (1 + ratio)
+    digits = 2 if abs(baseline) < 5 else 0 if abs(baseline) >= 1000 else 1
+    return replace(spec, baseline=round(baseline, digits), target=round(target, digits))
+
+
+def _project(story: _Story, district: str, rng: np.random.Generator,
+             current: dict[tuple[str, str], float] | None = None) -> dict[str, Any]:
     standard = get_standard(story.standard)
     registered = _at(story.registered)
     submissions, endorsed = _path(story, rng)
@@ -241,7 +268,8 @@ def _project(story: _Story, district: str, rng: np.random.Generator) -> dict[str
         "website": f"https://example.org/sample-city/{story.project_id}",
         "stage_events": events, "requirement_status": statuses,
         "submissions": submissions + reports,
-        "targets": [_target(t, rng) for t in story.targets],
+        "targets": [_target(_scaled(t, (current or {}).get((story.district_id, t.indicator_id))), rng)
+                    for t in story.targets],
         "team": [{"practitioner_id": p, "role": role, "since": _at(story.registered - 1).isoformat()}
                  for p, role in story.team],
     }

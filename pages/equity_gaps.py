@@ -112,6 +112,14 @@ def burdened_map() -> None:
                    ("not flagged", "#f4efe6")), "CEJST-style overburdened tracts")
     st.caption("The CEJST rule, with percentiles among this region's tracts. Hover a tract for the "
                "burdens that flagged it.")
+    flagged = flags[flags["flagged"].fillna(False).astype(bool)]
+    with st.expander(f"The {len(flagged)} overburdened tracts as a table"):
+        names = common.q("SELECT geoid, name FROM units").set_index("geoid")["name"]
+        st.dataframe(pd.DataFrame({
+            "Tract": names.reindex(flagged.index).to_numpy(), "GEOID": flagged.index,
+            "Burdens at or above the 90th percentile": flagged["burdens"].to_numpy(),
+            "Low-income percentile": (flagged["low_income_percentile"] * 100).round().to_numpy(),
+        }), hide_index=True, width="stretch")
 
 
 def main() -> None:

@@ -134,6 +134,15 @@ def draw_map(indicator, district_id: str, show_holc: bool) -> None:  # noqa: ANN
     common.legend(legend.entries, f"{indicator.label}, by census tract (darker = more burdened)"
                   if indicator.direction != "neutral" else f"{indicator.label}, by census tract")
     st.caption("Click a tract to pick its district. Tracts outside the districts are not drawn.")
+    with st.expander("The map's numbers as a table"):
+        names = common.q("SELECT geoid, name FROM units").set_index("geoid")["name"]
+        shown = unit_values.reindex(layers["unit_ids"]).dropna(subset=["value"])
+        st.dataframe(pd.DataFrame({
+            "Tract": names.reindex(shown.index).to_numpy(), "GEOID": shown.index,
+            indicator.label: [format_value(indicator, v) for v in shown["value"]],
+            "±": [format_moe(indicator, m) for m in shown["moe"]],
+            "Reliability": shown["reliability"].map(reliability_words).to_numpy(),
+        }), hide_index=True, width="stretch")
 
 
 def downloads(district: str, values, region_values, sources, meta) -> None:  # noqa: ANN001
