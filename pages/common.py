@@ -68,6 +68,18 @@ def districts() -> pd.DataFrame:
     return q("SELECT district_id, name FROM districts ORDER BY name")
 
 
+def district_names() -> dict[str, str]:
+    """district_id -> name, in name order."""
+    frame = districts()
+    return dict(zip(frame["district_id"], frame["name"], strict=True))
+
+
+def place() -> str:
+    """How sentences name the whole region ("Across Sample City ...")."""
+    info = meta()
+    return info.get("place_label") or info.get("region_name") or "the region"
+
+
 def values(kind: str) -> pd.DataFrame:
     """``indicator_values`` of one geography kind (unit, district or region)."""
     return q("SELECT * FROM indicator_values WHERE geo_kind = ?", kind)

@@ -12,11 +12,9 @@ from pages import common
 
 def main() -> None:
     """Districts side by side, one indicator in detail, the ranking and a scatter."""
-    meta = common.meta()
-    region = meta.get("place_label") or meta.get("region_name", "the region")
-    dists = common.districts()
-    ids = dists["district_id"].tolist()
-    names = dict(zip(ids, dists["name"], strict=True))
+    region = common.place()
+    names = common.district_names()
+    ids = list(names)
     st.title("Compare districts")
     st.write("Put districts side by side. Values are estimates with 90% margins of error (±); "
              "the reliability says how far to trust each one.")

@@ -124,9 +124,8 @@ def burdened_map() -> None:
 
 def main() -> None:
     """The equity page, section by section."""
-    meta = common.meta()
-    region = meta.get("place_label") or meta.get("region_name", "the region")
-    names = dict(zip(common.districts()["district_id"], common.districts()["name"], strict=True))
+    region = common.place()
+    names = common.district_names()
     st.title("Equity gaps")
     st.write(f"Who bears the burdens in {region}: segregation, gaps between majority "
              "people-of-colour and majority-White areas, and gaps between Black and White households.")

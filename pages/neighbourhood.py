@@ -63,10 +63,10 @@ def indicator_card(ind_id: str, row, region_row, district: str, region: str,  # 
 def main() -> None:
     """Finder, map, indicator cards by commitment, downloads."""
     meta = common.meta()
-    region = meta.get("place_label") or meta.get("region_name", "the region")
+    region = common.place()
     dists = common.districts()
-    ids = dists["district_id"].tolist()
-    names = dict(zip(ids, dists["name"], strict=True))
+    names = common.district_names()
+    ids = list(names)
     units = common.q("SELECT geoid, name FROM units")
     follow_map_click(ids)
     follow_search(dists, units)

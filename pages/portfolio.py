@@ -36,7 +36,7 @@ def behind_list(frame: pd.DataFrame, as_of: date) -> None:
 def main() -> None:
     """Headline figures, who is behind, the map, the funnel and the table."""
     meta = common.meta()
-    names = dict(zip(common.districts()["district_id"], common.districts()["name"], strict=True))
+    names = common.district_names()
     st.title("Certification portfolio")
     as_of = st.date_input("Status as of", value=date.today(), key="as_of", bind="query-params",
                           format="YYYY-MM-DD")

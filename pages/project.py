@@ -101,7 +101,7 @@ def main() -> None:
     labels = dict(zip(ids, portfolio["name"], strict=True))
     project_id = st.selectbox("Project", ids, format_func=labels.get, key="project", bind="query-params")
     detail = records.project_detail(project_id, date.today(), common.records_db())
-    names = dict(zip(common.districts()["district_id"], common.districts()["name"], strict=True))
+    names = common.district_names()
     district = names.get(detail.project["district_id"], detail.project["district_id"] or "no district")
     header(detail, district)
     st.subheader("Timeline")
