@@ -72,23 +72,22 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _real_db(name: str, factory: pytest.TempPathFactory) -> Path:
+    if not (SHARED / "SOURCES.md").exists():
+        pytest.skip(SHARED_REASON)
+    tmp = factory.mktemp(name)
+    out = tmp / "indicators.duckdb"
+    build(real_region(name, tmp), out)
+    return out
+
+
 @pytest.fixture(scope="session")
 def atlanta_2010_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Atlanta on 2010 tracts (Georgia's 1,966 tracts, NPUs), built once."""
-    if not (SHARED / "SOURCES.md").exists():
-        pytest.skip(SHARED_REASON)
-    tmp = tmp_path_factory.mktemp("atl2010")
-    out = tmp / "indicators.duckdb"
-    build(real_region("atlanta_2010", tmp), out)
-    return out
+    return _real_db("atlanta_2010", tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def atlanta_2020_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Atlanta on 2020 tracts (five core counties, council districts), built once."""
-    if not (SHARED / "SOURCES.md").exists():
-        pytest.skip(SHARED_REASON)
-    tmp = tmp_path_factory.mktemp("atl2020")
-    out = tmp / "indicators.duckdb"
-    build(real_region("atlanta_2020", tmp), out)
-    return out
+    return _real_db("atlanta_2020", tmp_path_factory)
