@@ -113,7 +113,7 @@ def main() -> None:
         "On": detail.submissions["submitted_on"], "Review": detail.submissions["round"],
         "Outcome": detail.submissions["outcome"], "Reviewed": detail.submissions["reviewed_on"],
         "Notes": detail.submissions["notes"], "Document": detail.submissions["document_url"],
-    }), hide_index=True, width="stretch",
+    }).astype(object).where(lambda f: f.notna(), ""), hide_index=True, width="stretch",
         column_config={"Document": st.column_config.LinkColumn(display_text="open")})
     if not detail.reports.empty:
         st.markdown("**Annual progress reports**")
