@@ -2,7 +2,8 @@
 
 Run with ``streamlit run app.py``. On first run it builds the database from the sample region
 (or the region named by ``JC_REGION``), with a progress bar. Every page then reads that
-database read-only through ``pages/common.py``.
+database read-only through :mod:`ui.data`. Each page script's file name is its URL path
+(``pages/equity.py`` is ``/equity``; the neighbourhood page is ``/``).
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from indicators import config, maps
-from indicators.problems import InputError
-from pages import common
+from indicators.present import maps
+from ui import frame
 
 ROOT = Path(__file__).parent
 PAGES = {
@@ -24,7 +24,7 @@ PAGES = {
     "City staff": [
         st.Page(ROOT / "pages" / "compare.py", title="Compare districts", icon=":material/bar_chart:",
                 url_path="compare"),
-        st.Page(ROOT / "pages" / "equity_gaps.py", title="Equity gaps", icon=":material/balance:",
+        st.Page(ROOT / "pages" / "equity.py", title="Equity gaps", icon=":material/balance:",
                 url_path="equity"),
     ],
     "Funders": [
@@ -47,49 +47,15 @@ def _static_assets() -> bool:
     return True
 
 
-def ensure_database() -> bool:
-    """Build the database on first run with a progress bar; explain input errors plainly."""
-    path = config.indicators_db()
-    if path.exists():
-        return True
-    from indicators.build import build
-
-    bar = st.progress(0.0, text="Preparing the data for first use (a few seconds)…")
-    try:
-        build(config.region_dir(), path, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
-    except InputError as exc:
-        bar.empty()
-        st.error("The region's data could not be loaded. Nothing was changed. The problems:")
-        st.markdown("\n".join(f"- {p}" for p in exc.problems if p.severity == "error"))
-        return False
-    bar.empty()
-    return True
-
-
-def sidebar() -> None:
-    """Region name, data vintages and the sample-data banner, on every page."""
-    meta = common.meta()
-    layers = common.layers()
-    with st.sidebar:
-        st.markdown(f"**{meta.get('region_name', '')}**")
-        if meta.get("sample") == "true":
-            st.warning("**Fictional sample data.** These places, people and projects do not "
-                       "exist; they show how the dashboard works.", icon=":material/info:")
-        vintages = sorted({v for v in layers["vintage"] if v} - {""})
-        st.caption("Data: " + "; ".join(vintages))
-        st.caption(f"Built {meta.get('built_at', '')[:10]} · [Methodology](/methodology) · "
-                   "[Data and sources](/data)")
-
-
 def main() -> None:
-    """Frame every page: set-up, first-run build, sidebar, navigation."""
+    """Frame every page: set-up, first-run build, navigation, sidebar."""
     st.set_page_config(page_title="Just Communities Dashboard", page_icon="🌳", layout="wide")
     _static_assets()
-    if not ensure_database():
+    page = st.navigation(PAGES, position="hidden")
+    if not frame.ensure_database():
         return
-    with common.page_boundary("the dashboard frame"):
-        sidebar()
-    page = st.navigation(PAGES)
+    with frame.page_boundary("the dashboard frame"):
+        frame.sidebar(PAGES)
     page.run()
 
 

@@ -29,10 +29,10 @@ import json, resource, sys, time
 from pathlib import Path
 mode, region, out = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 import geopandas, pandas, duckdb  # imports are not timed
-from indicators.manifest import load_manifest
+from indicators.ingest.manifest import load_manifest
 started = time.perf_counter()
 if mode == "ours":
-    from indicators.build import build
+    from indicators.store.build import build
     build(region, out)
 else:
     import geopandas as gpd, pandas as pd

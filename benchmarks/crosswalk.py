@@ -26,8 +26,8 @@ import numpy as np
 import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from indicators.aggregate import Weights, sum_counts  # noqa: E402
-from indicators.crosswalk import build_crosswalk  # noqa: E402
+from indicators.metrics.aggregate import Weights, sum_counts  # noqa: E402
+from indicators.metrics.crosswalk import build_crosswalk  # noqa: E402
 
 
 def voronoi(points: np.ndarray, extent: shapely.Geometry) -> list[shapely.Geometry]:

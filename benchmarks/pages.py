@@ -32,14 +32,10 @@ import json
 import logging
 import os
 import re
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import warnings
 from pathlib import Path
 
@@ -48,8 +44,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # package (imported by the page scripts) is found, not this script.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 sys.path.insert(0, str(ROOT))
-from indicators import store  # noqa: E402
-from indicators.build import build  # noqa: E402
+from indicators.store import database as store  # noqa: E402
+from indicators.store.build import build  # noqa: E402
+from tests import appserver  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "data"
 REGIONS = {
@@ -60,7 +57,7 @@ REGIONS = {
 PAGES = (
     ("neighbourhood", "pages/neighbourhood.py"),
     ("compare", "pages/compare.py"),
-    ("equity", "pages/equity_gaps.py"),
+    ("equity", "pages/equity.py"),
     ("portfolio", "pages/portfolio.py"),
     ("project", "pages/project.py"),
     ("methodology", "pages/methodology.py"),
@@ -70,9 +67,6 @@ TARGET_SCRIPT_S = 1.0
 TARGET_PAYLOAD_KB = 400.0
 TARGET_DRAWN_S = 3.0
 PAGE_BOUNDARY_TEXT = "could not be shown because of an unexpected problem"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                 "--disable-dev-shm-usage"]
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 DRAW_TIMEOUT_S = 30.0
 
@@ -162,43 +156,6 @@ def tracts(db: Path) -> tuple[int, int, int]:
 # --------------------------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(db: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {**os.environ, "JC_DB": str(db), "JC_DATA_DIR": str(tmp),
-           "JC_CERT_DB": str(tmp / "certification-browser.duckdb")}
-    log = (tmp / f"streamlit-{port}.log").open("w")
-    process = subprocess.Popen(
-        [str(Path(sys.executable).with_name("streamlit")), "run", "app.py", "--server.port", str(port),
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2):
-                return process, url
-        except OSError:
-            time.sleep(0.3)
-    stop_server(process)
-    raise RuntimeError(f"streamlit did not start; see {log.name}")
-
-
-def stop_server(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=15)
-
-
 def one_load(context, url: str) -> tuple[float | None, str]:  # noqa: ANN001
     """Seconds from navigation start until the map iframe holds a drawn path, or the reason
     it did not draw."""
@@ -230,17 +187,15 @@ def map_drawn_times(db: Path, tmp: Path) -> tuple[tuple[float | None, str], list
     """(the warm-up load, the 3 measured loads)."""
     from playwright.sync_api import sync_playwright
 
-    process, url = start_server(db, tmp)
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 1000})
-            warm_up = one_load(context, url)
-            loads = [one_load(context, url) for _ in range(3)]
-            browser.close()
-        return warm_up, loads
-    finally:
-        stop_server(process)
+    with appserver.running(appserver.app_env(tmp, db), tmp / "streamlit-pages.log") as server, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(appserver.CHROMIUM),
+                                             args=appserver.CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        warm_up = one_load(context, server.url)
+        loads = [one_load(context, server.url) for _ in range(3)]
+        browser.close()
+    return warm_up, loads
 
 
 # --------------------------------------------------------------------------------------------
@@ -270,8 +225,8 @@ def report(name: str, db: Path, tmp: Path, tap: PayloadTap, build_s: float) -> N
               f"{peer:.1f} KB; ratio ours/peer {first / peer:.2f} (first run), "
               f"{later / peer:.2f} (later runs)")
 
-    if not CHROMIUM.exists():
-        print(f"map drawn in Chromium: skipped: {CHROMIUM} not found")
+    if not appserver.CHROMIUM.exists():
+        print(f"map drawn in Chromium: skipped: {appserver.CHROMIUM} not found")
         return
     try:
         warm_up, loads = map_drawn_times(db, tmp)

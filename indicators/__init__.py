@@ -1,8 +1,16 @@
 """Just Communities Dashboard: racial-equity and regeneration indicators for districts.
 
-A plain Python package (no Streamlit): readers of public data formats (``sources``), the
-DuckDB store (``store``), the build (``build``) and the indicator engine (``engine``,
-``aggregate``, ``rank``, ``equity``), all described by one registry (``registry``).
+A plain Python package (no Streamlit), in layers that data flows down through one way
+(the contract is ``[tool.importlinter]`` in ``pyproject.toml``):
+
+``ingest``         files -> canonical tables (manifest, formats, publishers' profiles, geometry)
+``metrics``        the maths, pure: variables, registry, crosswalk, MOEs, composites, equity
+``certification``  the Certification Standard, its rules and its records database
+``store``          the derived DuckDB database: schema, the build pipeline, read-only access
+``present``        what pages show: queries, formatting, tables, charts, maps, the profile
+``sample``         the deterministic Sample City generator
+
+with ``config``, ``problems``, ``dates`` and ``atomic`` beneath them all and ``cli`` on top.
 
 Command line: ``python -m indicators build|check|sample``. In a notebook::
 
@@ -12,19 +20,7 @@ Command line: ``python -m indicators build|check|sample``. In a notebook::
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import pandas as pd
+from indicators.store.build import compute
 
 __version__ = "0.1.0"
 __all__ = ["compute"]
-
-
-def compute(db_or_region: str | Path) -> pd.DataFrame:
-    """Indicator values of a built database or of a region folder; see
-    :func:`indicators.engine.compute`."""
-    from indicators.engine import compute as _compute
-
-    return _compute(db_or_region)

@@ -1,7 +1,7 @@
-"""Command line: ``python -m indicators build|check|sample``.
+"""Command line: ``python -m indicators build|check|sample|compare``.
 
 Exit status: 0 on success, 2 on bad input (one plain line per problem, no traceback),
-1 on an unexpected failure.
+1 on an unexpected failure (for ``compare``: the databases differ).
 """
 
 from __future__ import annotations
@@ -12,6 +12,9 @@ from pathlib import Path
 
 from indicators import config
 from indicators.problems import InputError, Problem
+from indicators.sample import write_sample
+from indicators.store.build import build, check
+from indicators.store.compare import compare_databases
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,12 +29,17 @@ def main(argv: list[str] | None = None) -> int:
     p_check.add_argument("region", type=Path)
     p_sample = sub.add_parser("sample", help="write the fictional Sample City region")
     p_sample.add_argument("out_dir", type=Path)
+    p_compare = sub.add_parser("compare", help="compare two built databases table by table")
+    p_compare.add_argument("old", type=Path)
+    p_compare.add_argument("new", type=Path)
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
             return _build(args.region, args.out)
         if args.command == "check":
             return _check(args.region)
+        if args.command == "compare":
+            return _compare(args.old, args.new)
         return _sample(args.out_dir)
     except InputError as exc:
         _report(exc.problems)
@@ -39,8 +47,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(region: Path, out: Path | None) -> int:
-    from indicators.build import build
-
     report = build(region, out, progress=_progress)
     _report(report.warnings)
     extra = "".join(f", {v:,} {k}" for k, v in report.extra.items())
@@ -53,8 +59,6 @@ def _build(region: Path, out: Path | None) -> int:
 
 
 def _check(region: Path) -> int:
-    from indicators.build import check
-
     problems = check(region)
     _report(list(problems))
     if problems.errors:
@@ -65,11 +69,23 @@ def _check(region: Path) -> int:
 
 
 def _sample(out_dir: Path) -> int:
-    from indicators.sample import write_sample
-
     files = write_sample(out_dir)
     print(f"Wrote the Sample City region to {out_dir} ({len(files)} files).")
     return 0
+
+
+def _compare(old: Path, new: Path) -> int:
+    for path in (old, new):
+        if not path.is_file():
+            print(f"ERROR {path}: no such database file. Fix: build it first, or check the path.",
+                  file=sys.stderr)
+            return 2
+    diffs = compare_databases(old, new)
+    for diff in diffs:
+        print(diff)
+    different = [d for d in diffs if not d.identical]
+    print(f"{len(diffs) - len(different)} of {len(diffs)} tables identical.")
+    return 1 if different else 0
 
 
 def _report(problems: list[Problem]) -> None:

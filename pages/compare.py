@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators import charts, tables
-from indicators.registry import BY_ID
-from pages import common
+from indicators.present import charts, queries, tables
+from ui import frame
+from ui.data import load
+from ui.widgets import indicator_select
 
 
 def main() -> None:
     """Districts side by side, one indicator in detail, the ranking and a scatter."""
-    region = common.place()
-    names = common.district_names()
+    region = load(queries.place)
+    names = load(queries.district_names)
     ids = list(names)
     st.title("Compare districts")
     st.write("Put districts side by side. Values are estimates with 90% margins of error (±); "
@@ -23,9 +24,9 @@ def main() -> None:
     if not chosen:
         st.info("Pick at least one district.")
         return
-    options = common.available_indicators()
-    district_values = common.values("district")
-    region_values = common.values("region")
+    options = load(queries.available_indicators)
+    district_values = load(queries.values, "district")
+    region_values = load(queries.values, "region")
     long = tables.comparison_long(district_values, region_values, names, chosen, options)
     wide = tables.comparison_wide(long, region, [names[i] for i in chosen])
     st.dataframe(wide, hide_index=True, width="stretch", height=min(38 * len(wide) + 40, 640))
@@ -33,11 +34,11 @@ def main() -> None:
     left.download_button("Download this table (CSV)", long.to_csv(index=False),
                          file_name="districts-compared.csv", mime="text/csv")
     right.download_button("Download these districts with their values (GeoJSON)",
-                          tables.districts_geojson(common.districts_geo(), long),
+                          tables.districts_geojson(load(queries.districts_geo), long),
                           file_name="districts-compared.geojson", mime="application/geo+json")
 
     st.subheader("One indicator in detail")
-    indicator = common.indicator_select("Indicator", "indicator", options, "rent_burden")
+    indicator = indicator_select("Indicator", "indicator", options, "rent_burden")
     part = long[long["indicator_id"] == indicator.id].rename(columns={"district": "name",
                                                                        "moe_90": "moe"})
     region_value = region_values.set_index("indicator_id")["value"].get(indicator.id)
@@ -58,19 +59,16 @@ def main() -> None:
     st.subheader("Two indicators together")
     a, b = st.columns(2)
     with a:
-        x = common.indicator_select("Across", "x", options, "poverty")
+        x = indicator_select("Across", "x", options, "poverty")
     with b:
-        y = common.indicator_select("Up", "y", options, "asthma")
-    pivot = district_values[district_values["indicator_id"].isin([x.id, y.id])].pivot(
-        index="geo_id", columns="indicator_id", values="value")
-    if x.id in pivot and y.id in pivot:
-        points = pivot.rename(columns={x.id: "x", y.id: "y"}).reset_index()
-        points["name"] = points["geo_id"].map(names)
+        y = indicator_select("Up", "y", options, "asthma")
+    points = tables.scatter_points(district_values, names, x, y)
+    if len(points):
         st.plotly_chart(charts.scatter(points, x, y, [names[i] for i in chosen]), width="stretch")
-        st.caption(f"Each dot is a district; the ones you picked are labelled. "
-                   f"{BY_ID[x.id].label} against {BY_ID[y.id].label}.")
+        st.caption(f"Each dot is a district; the ones you picked are labelled. {x.label} against "
+                   f"{y.label}.")
 
 
-common.frame_guard()
-with common.page_boundary("the comparison page"):
+frame.frame_guard()
+with frame.page_boundary("the comparison page"):
     main()

@@ -5,59 +5,42 @@ from __future__ import annotations
 
 import io
 
-import pandas as pd
 import streamlit as st
 
 from indicators import config
-from pages import common
-
-TABLES = {
-    "indicator_values": "every indicator for every tract, district and the region",
-    "indicator_availability": "which indicators this region has, and why not where not",
-    "disparities": "majority people-of-colour vs majority-White areas",
-    "segregation": "segregation indices",
-    "race_gaps": "Black and White households",
-    "layers": "provenance of every file loaded",
-}
+from indicators.present import queries, tables
+from ui import frame
+from ui.data import load
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def parquet_bytes(table: str, version: str) -> bytes:
-    """One table as Parquet bytes, cached per database version."""
+def parquet_bytes(table: str) -> bytes:
+    """One downloadable table as Parquet bytes."""
     buffer = io.BytesIO()
-    common.q(f"SELECT * FROM {table}").to_parquet(buffer, index=False)  # table: a constant above
+    load(queries.download_table, table).to_parquet(buffer, index=False)
     return buffer.getvalue()
 
 
 def main() -> None:
     """Provenance of every layer and downloads of the tables and database."""
-    meta = common.meta()
+    meta = load(queries.meta)
     st.title("Data and sources")
     st.write(f"**{meta.get('region_name')}**: {meta.get('description', '')}")
     st.caption(f"Database built {meta.get('built_at', '')}; unit level: "
                f"{meta.get('unit_level', '').replace('_', ' ')}s.")
-    layers = common.layers()
-    shown = pd.DataFrame({
-        "Layer": layers["title"], "Role": layers["role"], "Format": layers["profile"],
-        "Vintage": layers["vintage"], "Publisher": layers["publisher"], "Licence": layers["licence"],
-        "Rows in file": layers["rows"], "Rows loaded": layers["rows_loaded"], "File": layers["path"],
-        "SHA-256": layers["sha256"].str[:12] + "…", "Notes": layers["notes"],
-    })
     st.subheader("Layers loaded")
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(tables.layers_view(load(queries.layers)), hide_index=True, width="stretch")
     st.caption("Rows outside the region's tracts are counted but not loaded. The SHA-256 "
                "fingerprint identifies the exact file each number came from.")
 
     st.subheader("Downloads")
-    for table, description in TABLES.items():
-        frame = common.q(f"SELECT * FROM {table}")  # table: a constant of this page
+    for table, description in queries.DOWNLOAD_TABLES.items():
+        rows = load(queries.download_table, table)
         a, b, c = st.columns([3, 1, 1])
-        a.markdown(f"**{table}** ({len(frame):,} rows): {description}")
-        b.download_button("CSV", lambda f=frame: f.to_csv(index=False), file_name=f"{table}.csv",
+        a.markdown(f"**{table}** ({len(rows):,} rows): {description}")
+        b.download_button("CSV", lambda f=rows: f.to_csv(index=False), file_name=f"{table}.csv",
                           mime="text/csv", key=f"csv_{table}")
-        c.download_button("Parquet", lambda t=table: parquet_bytes(t, common.db_version()),
-                          file_name=f"{table}.parquet", mime="application/octet-stream",
-                          key=f"parquet_{table}")
+        c.download_button("Parquet", lambda t=table: parquet_bytes(t), file_name=f"{table}.parquet",
+                          mime="application/octet-stream", key=f"parquet_{table}")
     path = config.indicators_db()
     st.download_button(f"Download the whole database (DuckDB, {path.stat().st_size / 1e6:.1f} MB)",
                        path.read_bytes, file_name="indicators.duckdb",
@@ -66,6 +49,6 @@ def main() -> None:
                "the tables are described in the project's README.")
 
 
-common.frame_guard()
-with common.page_boundary("the data page"):
+frame.frame_guard()
+with frame.page_boundary("the data page"):
     main()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators.build import build
+from indicators.store.build import build
 
 PROJECT = Path(__file__).resolve().parent.parent
 REGIONS = Path(__file__).resolve().parent / "regions"

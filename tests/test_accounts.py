@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indicators import accounts
+from indicators.certification import accounts
 
 
 @pytest.fixture

@@ -24,20 +24,16 @@ browser serve every test. Run with ``pytest -m browser tests/test_browser.py``; 
 
 from __future__ import annotations
 
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+
+from tests import appserver
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, ConsoleMessage, Page
@@ -46,12 +42,8 @@ pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = PROJECT / "tests" / "artifacts" / "screenshots"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu",
-                 "--disable-dev-shm-usage"]
 DESKTOP = {"width": 1280, "height": 2400}  # tall: Streamlit scrolls inside its main container
 PHONE = {"width": 390, "height": 844}
-HEALTH_TIMEOUT_S = 60
 FIRST_LOAD_TIMEOUT_MS = 120_000  # the first page load builds the database
 PAGE_TIMEOUT_MS = 30_000
 MAP_TIMEOUT_MS = 20_000
@@ -66,20 +58,20 @@ class AppPage:
 
     name: str  #: test id and screenshot file name
     path: str  #: URL path after "/" ("" for the default page)
+    nav: str  #: its entry in the navigation (app.py's title)
     title: str | None  #: the page's h1 (None: any h1)
     maps: int = 0  #: st_folium maps the page shows for the sample region
 
 
-#: Every page the app may show, in sidebar order. Pages without a sidebar link are skipped, so
-#: pages still to come can be listed here already.
+#: Every page the app registers, in sidebar order.
 PAGES = (
-    AppPage("neighbourhood", "", "My neighbourhood", maps=1),
-    AppPage("compare", "compare", "Compare districts"),
-    AppPage("equity", "equity", "Equity gaps", maps=1),
-    AppPage("methodology", "methodology", "Methodology"),
-    AppPage("data", "data", "Data and sources"),
-    AppPage("portfolio", "portfolio", "Certification portfolio", maps=1),
-    AppPage("project", "project", None),
+    AppPage("neighbourhood", "", "My neighbourhood", "My neighbourhood", maps=1),
+    AppPage("compare", "compare", "Compare districts", "Compare districts"),
+    AppPage("equity", "equity", "Equity gaps", "Equity gaps", maps=1),
+    AppPage("portfolio", "portfolio", "Certification portfolio", "Certification portfolio", maps=1),
+    AppPage("project", "project", "Project", None),
+    AppPage("methodology", "methodology", "Methodology", "Methodology"),
+    AppPage("data", "data", "Data", "Data and sources"),
 )
 BY_NAME = {p.name: p for p in PAGES}
 
@@ -96,47 +88,16 @@ IGNORED_CONSOLE = (
 # --------------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + HEALTH_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    pytest.fail(f"streamlit not healthy after {HEALTH_TIMEOUT_S} s:\n{log.read_text()[-3000:]}")
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """End the server's whole process group: politely, then for sure."""
-    if process.poll() is not None:
-        return
-    os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=15)
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One headless Chromium (Debian's) for every test."""
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found: the browser tests need Debian's chromium")
+    if not appserver.CHROMIUM.exists():
+        pytest.skip(f"{appserver.CHROMIUM} not found: the browser tests need Debian's chromium")
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="the playwright package is not installed")
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = playwright.chromium.launch(executable_path=str(appserver.CHROMIUM),
+                                              args=appserver.CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
@@ -146,31 +107,17 @@ def app_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Itera
     """``streamlit run app.py`` on a free port with a fresh data folder; the first page load
     (which builds the sample database) is waited for here, so tests see a warm server."""
     tmp = tmp_path_factory.mktemp("browser")
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "JC_DATA_DIR": str(tmp / "data"), "JC_CERT_DB": str(tmp / "cert.duckdb")}
-    env.pop("JC_DB", None)
     (tmp / "data").mkdir()
-    log = tmp / "streamlit.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).with_name("streamlit")), "run", "app.py",
-             "--server.port", str(port), "--server.headless", "true",
-             "--browser.gatherUsageStats", "false"],
-            cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_healthy(url, process, log)
+    with appserver.running(appserver.app_env(tmp / "data"), tmp / "streamlit.log") as server:
         context = browser.new_context(viewport=DESKTOP)
         try:
             page = context.new_page()
-            page.goto(f"{url}/")
+            page.goto(f"{server.url}/")
             page.locator("h1").first.wait_for(timeout=FIRST_LOAD_TIMEOUT_MS)
             wait_idle(page)
         finally:
             context.close()
-        yield url
-    finally:
-        _stop(process)
+        yield server.url
 
 
 @dataclass
@@ -275,11 +222,10 @@ def open_root(tab: Tab, query: str = "") -> list[int]:
 
 
 def go_by_sidebar(tab: Tab, target: AppPage) -> None:
-    """Click the sidebar link of ``target`` (skip the test if there is none) and wait for it."""
+    """Click the sidebar link of ``target`` and wait for its page."""
     base = tab.url
-    link = tab.page.locator(f'[data-testid="stSidebarNav"] a[href="{base}/{target.path}"]')
-    if link.count() == 0:
-        pytest.skip(f"the sidebar has no link to /{target.path} ({target.name}) in this app")
+    link = tab.page.locator(f'[data-testid="stSidebar"] a[href="{target.path}"]')
+    assert link.count() == 1, f"the sidebar has no link to /{target.path} ({target.name})"
     before = tab.page.locator("h1").first.inner_text()
     link.click()
     tab.page.wait_for_url(f"{base}/{target.path}")
@@ -429,3 +375,102 @@ def test_phone_width_fits_and_shows_the_map(phone: Tab, capsys: pytest.CaptureFi
     assert visible and box is not None and box["height"] > 100, (
         f"map iframe not visible (box {box}, errors: {phone.errors})")
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 2
+
+
+# --------------------------------------------------------------------------------------------
+# A fresh server's very first request
+# --------------------------------------------------------------------------------------------
+
+#: Records, from the first byte of the page, every navigation entry ever drawn and whether a
+#: "Page not found" dialog ever appeared (a flash counts).
+WATCH_JS = """
+window.__jcSeen = {nav: new Set(), notFound: false};
+new MutationObserver(() => {
+    const selector = '[data-testid="stSidebarNav"] a, [data-testid="stSidebar"] a, '
+        + '[data-testid="stTopNavLink"]';
+    for (const a of document.querySelectorAll(selector)) {
+        // The label is the link's last line (a material icon's name comes first).
+        const text = a.innerText.trim().split('\\n').pop().trim();
+        if (text) window.__jcSeen.nav.add(text);
+    }
+    if (document.body && document.body.innerText.includes('Page not found')) {
+        window.__jcSeen.notFound = true;
+    }
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+@pytest.mark.parametrize("target", PAGES, ids=[p.name for p in PAGES])
+def test_a_fresh_server_opens_any_page_url_first(browser: Browser, sample_db: Path, target: AppPage,
+                                                 tmp_path: Path) -> None:
+    """A shared link opened as the first request a freshly started server ever gets: the right
+    page, no "Page not found", and no navigation entry but the registered pages (Streamlit's
+    legacy ``pages/`` listing never shows, not even for a moment)."""
+    (tmp_path / "data").mkdir()
+    with appserver.running(appserver.app_env(tmp_path / "data", sample_db),
+                           tmp_path / "streamlit.log") as server:
+        context = browser.new_context(viewport=DESKTOP)
+        context.add_init_script(WATCH_JS)
+        try:
+            page = context.new_page()
+            page.goto(f"{server.url}/{target.path}")
+            heading = page.locator("h1", has_text=target.title) if target.title else page.locator("h1")
+            heading.first.wait_for(timeout=FIRST_LOAD_TIMEOUT_MS)
+            wait_idle(page)
+            seen = page.evaluate("() => ({nav: [...window.__jcSeen.nav], "
+                                 "notFound: window.__jcSeen.notFound})")
+            current = page.evaluate("() => location.pathname")
+        finally:
+            context.close()
+    assert not seen["notFound"], f"/{target.path}: a 'Page not found' dialog appeared"
+    assert set(seen["nav"]) == {p.nav for p in PAGES}, (
+        f"/{target.path}: navigation entries seen {sorted(seen['nav'])}")
+    assert current == f"/{target.path}"
+
+
+# --------------------------------------------------------------------------------------------
+# The neighbourhood map shows the chosen district whole
+# --------------------------------------------------------------------------------------------
+
+#: Districts of Sample City at the edges of the region (west, north-east, south-west, south-east, east).
+EDGE_DISTRICTS = ("Oak Hill", "Lakeshore", "Cedar Park", "Mill Creek", "Eastport")
+OUTLINE_JS = """colour => {
+    const outline = document.querySelector(`path[stroke="${colour}"]`);
+    const map = document.querySelector('.leaflet-container');
+    if (!outline || !map) return null;
+    const o = outline.getBoundingClientRect(), m = map.getBoundingClientRect();
+    return {outline: [o.left, o.top, o.right, o.bottom], map: [m.left, m.top, m.right, m.bottom]};
+}"""
+
+
+def outline_and_map(tab: Tab) -> dict[str, list[float]] | None:
+    """The chosen district's outline and the map, in the map frame's pixels, once the map has
+    stopped moving."""
+    from indicators.present.map_layers import SELECTED_COLOUR
+
+    frame = tab.page.locator(MAP_IFRAME).first.element_handle().content_frame()
+    previous, deadline = None, time.monotonic() + MAP_TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
+        current = frame.evaluate(OUTLINE_JS, SELECTED_COLOUR)
+        if current is not None and current == previous:
+            return current
+        previous = current
+        tab.page.wait_for_timeout(400)
+    return previous
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_the_map_fits_the_chosen_district(browser: Browser, app_url: str,
+                                          viewport: dict[str, int]) -> None:
+    for district in EDGE_DISTRICTS:
+        for tab in _open_tab(browser, app_url, viewport):
+            open_root(tab, f"?district={district.replace(' ', '+')}")
+            assert selected_district(tab.page) == district
+            box = outline_and_map(tab)
+            assert box is not None, f"{district}: no outline of the chosen district on the map"
+            (left, top, right, bottom), (m_left, m_top, m_right, m_bottom) = box["outline"], box["map"]
+            assert m_left <= left and right <= m_right and m_top <= top and bottom <= m_bottom, (
+                f"{district} at {viewport['width']} px: outline {box['outline']} leaves the map "
+                f"{box['map']}")
+            # Fitted, not merely inside: the district fills at least a third of one dimension.
+            assert max((right - left) / (m_right - m_left), (bottom - top) / (m_bottom - m_top)) > 1 / 3

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators import records
+from indicators.certification import records
 from tests.conftest import PROJECT
 from tests.test_pages import assert_clean, text_of
 

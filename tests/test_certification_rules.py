@@ -1,6 +1,6 @@
 """The certification rules on hand-built records, with expectations worked out by hand.
 
-Every project here follows Just Communities 1.0 (see indicators/standard.toml), whose mandatory
+Every project here follows Just Communities 1.0 (see indicators/certification/standard.toml), whose mandatory
 requirements are: Registration 2, Commitment 3, Formation 6, Roadmap 5, Certified 0 (automatic),
 Performance 3.
 """
@@ -14,9 +14,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.certification import (
+from indicators.certification.rules import (
     ProjectRecords,
-    add_months,
     annual_reports,
     checklist,
     evaluate,
@@ -24,8 +23,8 @@ from indicators.certification import (
     requirements_frame,
     stage_table,
 )
-from indicators.standard import get_standard, load_standards
-from indicators.tracker import (
+from indicators.certification.standard import STANDARD_FILE, get_standard, load_standards
+from indicators.certification.tracker import (
     credential_status,
     expected_value,
     practitioner_status,
@@ -33,6 +32,7 @@ from indicators.tracker import (
     target_status,
     target_tracker,
 )
+from indicators.dates import add_months
 
 JC = get_standard("Just Communities 1.0")
 REQUIREMENTS = requirements_frame(JC)
@@ -371,7 +371,7 @@ def test_both_standards_load_with_stages_in_order():
     ('default = "Just Communities 1.0"', 'default = "Just Communities 9"', "default"),
 ])
 def test_a_broken_standard_file_is_refused_with_a_clear_message(tmp_path: Path, old, new, message):
-    text = (Path(__file__).parent.parent / "indicators" / "standard.toml").read_text()
+    text = STANDARD_FILE.read_text()
     assert old in text
     path = tmp_path / "standard.toml"
     path.write_text(text.replace(old, new, 1))

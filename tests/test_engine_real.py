@@ -17,10 +17,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators import store
-from indicators.rank import SVI_THEMES_2018, SVI_THEMES_2022, cejst_flags, svi
-from indicators.sources.files import read_table
-from indicators.sources.values import to_bool, to_number
+from indicators.ingest.files import read_table
+from indicators.ingest.values import to_bool, to_number
+from indicators.metrics.composites.cejst import cejst_flags
+from indicators.metrics.composites.svi import SVI_THEMES_2018, SVI_THEMES_2022, svi
+from indicators.store import database as store
 from tests.conftest import SHARED, needs_shared
 
 pytestmark = [needs_shared, pytest.mark.realdata]

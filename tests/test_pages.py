@@ -13,7 +13,7 @@ from tests.conftest import PROJECT
 PAGES = {
     "neighbourhood": "pages/neighbourhood.py",
     "compare": "pages/compare.py",
-    "equity": "pages/equity_gaps.py",
+    "equity": "pages/equity.py",
     "methodology": "pages/methodology.py",
     "data": "pages/data.py",
 }
@@ -141,7 +141,7 @@ def test_equity_page_shows_segregation_disparities_and_gaps(sample_db: Path, app
 
 
 def test_methodology_lists_every_indicator(sample_db: Path, app_env):
-    from indicators.registry import INDICATORS
+    from indicators.metrics.registry import INDICATORS
 
     app_env(sample_db)
     at = open_page("methodology")

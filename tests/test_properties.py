@@ -9,9 +9,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from shapely.geometry import box
 
-from indicators.aggregate import Weights, rate, sum_counts
-from indicators.crosswalk import build_crosswalk, coverage
-from indicators.rank import cejst_flags, percentile_rank
+from indicators.metrics.aggregate import Weights, rate, sum_counts
+from indicators.metrics.composites.cejst import cejst_flags
+from indicators.metrics.crosswalk import build_crosswalk, coverage
+from indicators.metrics.rank import percentile_rank
 
 counts = st.floats(min_value=0, max_value=50_000, allow_nan=False)
 

@@ -11,13 +11,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.manifest import Layer
-from indicators.moe import sum_moe
+from indicators.ingest.files import read_table
+from indicators.ingest.layer import Layer
+from indicators.ingest.profiles import TABLE_PROFILES
+from indicators.ingest.rollup import roll_up
+from indicators.ingest.tabular import expand_terms, extract
+from indicators.ingest.values import normalise_geoid, to_bool, to_number
+from indicators.metrics.moe import sum_moe
 from indicators.problems import LayerError, Problems
-from indicators.sources.files import read_table
-from indicators.sources.profiles import TABLE_PROFILES
-from indicators.sources.tabular import expand_terms, extract, roll_up
-from indicators.sources.values import normalise_geoid, to_bool, to_number
 
 
 def read(path: Path, profile: str, **layer_keys) -> tuple[object, Problems]:

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators import records, records_write
-from indicators.records import ConflictError, RecordError
-from indicators.sample_records import REFERENCE_DATE
+from indicators.certification import records, writes
+from indicators.certification.records import ConflictError, RecordError
+from indicators.sample.records import REFERENCE_DATE
 from tests.conftest import PROJECT
 
 AS_OF = date(2024, 6, 1)
@@ -289,7 +289,7 @@ def test_a_failure_inside_the_transaction_leaves_the_database_unchanged(db: Path
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(records_write, "_audit", broken)  # fails after the row was inserted
+    monkeypatch.setattr(writes, "_audit", broken)  # fails after the row was inserted
     with pytest.raises(RuntimeError):
         records.add_observation("test-commons", 1, 23.0, year=2023, actor="ed", version=1, db=db)
     assert sha(db) == digest

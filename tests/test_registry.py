@@ -6,8 +6,9 @@ from pathlib import Path
 
 import duckdb
 
-from indicators import formatting, registry
-from indicators.framework import COMMITMENT_NAMES, LEGACY_PRIORITIES
+from indicators.metrics import registry
+from indicators.metrics.framework import COMMITMENT_NAMES, LEGACY_PRIORITIES
+from indicators.present import formatting
 
 
 def test_registry_has_no_problems():

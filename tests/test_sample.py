@@ -53,7 +53,7 @@ def test_sample_builds_with_every_layer(sample_db: Path):
 def test_sample_tells_its_story(sample_db: Path):
     import geopandas as gpd
 
-    from indicators import store
+    from indicators.store import database as store
 
     with duckdb.connect(str(sample_db), read_only=True) as con:
         units = store.read_geo(con, "units", "geoid")

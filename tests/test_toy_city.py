@@ -22,11 +22,12 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from indicators.aggregate import Weights, median_from_brackets, rate, sum_counts, weighted_mean
-from indicators.build import build
-from indicators.crosswalk import build_crosswalk
-from indicators.equity import _segregation_classes
-from indicators.rank import cejst_flags, percentile_rank
+from indicators.metrics.aggregate import Weights, median_from_brackets, rate, sum_counts, weighted_mean
+from indicators.metrics.composites.cejst import cejst_flags
+from indicators.metrics.crosswalk import build_crosswalk
+from indicators.metrics.rank import percentile_rank
+from indicators.metrics.segregation import _segregation_classes
+from indicators.store.build import build
 
 KM = 1000.0
 X0, Y0 = 1_000_000.0, 1_200_000.0  # somewhere in Georgia, in EPSG:5070 metres

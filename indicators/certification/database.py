@@ -1,0 +1,259 @@
+"""The records database ``certification.duckdb``: schema, brief connections, seeding.
+
+The records are a record of truth, so nothing is deleted or changed in place: a new status, review
+or observation is a new row and the current value is the latest row. The only value ever
+updated is ``projects.version``, the counter that detects concurrent edits (optimistic locking);
+what changed is in ``audit_log``. ``python -m indicators build`` never touches this file.
+
+Seeding reads a region's certification document (JSON, see :func:`read_document`) into a new
+database written beside the target and linked into place only if no database exists there, so
+two app sessions starting at once cannot overwrite each other's records.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from indicators.certification.checks import ConflictError, RecordError
+from indicators.certification.rules import ProjectRecords
+from indicators.dates import as_date
+
+SCHEMA_VERSION = "1"
+FORMAT = "just-communities/certification-records"
+
+SCHEMA = """
+CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE projects (
+    project_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, district_id VARCHAR, city VARCHAR,
+    standard_version VARCHAR NOT NULL, registered_on DATE NOT NULL, description VARCHAR,
+    lead_organisation VARCHAR, website VARCHAR, version INTEGER NOT NULL,
+    created_by VARCHAR, created_at TIMESTAMP
+);
+CREATE TABLE stage_events (
+    event_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL, stage VARCHAR NOT NULL,
+    occurred_on DATE NOT NULL, note VARCHAR, recorded_by VARCHAR, recorded_at TIMESTAMP
+);
+CREATE TABLE requirements (
+    project_id VARCHAR NOT NULL, requirement_id VARCHAR NOT NULL, stage VARCHAR NOT NULL,
+    title VARCHAR, description VARCHAR, mandatory BOOLEAN NOT NULL, position INTEGER,
+    PRIMARY KEY (project_id, requirement_id)
+);
+CREATE TABLE requirement_status (
+    status_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL, requirement_id VARCHAR NOT NULL,
+    status VARCHAR NOT NULL, evidence_url VARCHAR, note VARCHAR, recorded_by VARCHAR NOT NULL,
+    recorded_at TIMESTAMP NOT NULL
+);
+CREATE TABLE submissions (
+    submission_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL, stage VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL, submitted_on DATE NOT NULL, title VARCHAR, document_url VARCHAR,
+    note VARCHAR, recorded_by VARCHAR, recorded_at TIMESTAMP
+);
+CREATE TABLE reviews (
+    review_id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL, round VARCHAR NOT NULL,
+    outcome VARCHAR NOT NULL, reviewed_on DATE NOT NULL, reviewer VARCHAR, notes VARCHAR,
+    recorded_by VARCHAR, recorded_at TIMESTAMP
+);
+CREATE TABLE targets (
+    target_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL, commitment VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL, indicator_id VARCHAR, unit VARCHAR, definition VARCHAR,
+    data_source VARCHAR, frequency VARCHAR, baseline DOUBLE NOT NULL,
+    baseline_year INTEGER NOT NULL, target DOUBLE NOT NULL, target_year INTEGER NOT NULL,
+    direction VARCHAR NOT NULL, recorded_by VARCHAR, recorded_at TIMESTAMP
+);
+CREATE TABLE observations (
+    observation_id INTEGER PRIMARY KEY, target_id INTEGER NOT NULL, observed_on DATE NOT NULL,
+    year INTEGER NOT NULL, value DOUBLE NOT NULL, source VARCHAR, note VARCHAR,
+    recorded_by VARCHAR, recorded_at TIMESTAMP
+);
+CREATE TABLE practitioners (
+    practitioner_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, organisation VARCHAR,
+    credentialed_on DATE NOT NULL, expires_on DATE NOT NULL, ce_hours DOUBLE NOT NULL
+);
+CREATE TABLE assignments (
+    assignment_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL,
+    practitioner_id VARCHAR NOT NULL, role VARCHAR NOT NULL, since DATE
+);
+CREATE TABLE audit_log (
+    audit_id INTEGER PRIMARY KEY, "at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL,
+    action VARCHAR NOT NULL, table_name VARCHAR NOT NULL, record_id VARCHAR, project_id VARCHAR,
+    before JSON, after JSON
+);
+"""
+
+#: Tables in the order a full dump lists them (also: every table of the schema).
+TABLES = ("meta", "projects", "stage_events", "requirements", "requirement_status", "submissions",
+          "reviews", "targets", "observations", "practitioners", "assignments", "audit_log")
+#: Each table's id column (tables with a composite key have none).
+ID_COLUMNS = {"stage_events": "event_id", "requirement_status": "status_id",
+              "submissions": "submission_id", "reviews": "review_id", "targets": "target_id",
+              "observations": "observation_id", "assignments": "assignment_id",
+              "audit_log": "audit_id"}
+
+
+def now() -> datetime:
+    """The current UTC time, naive (as stored in TIMESTAMP columns)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def connect(db: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
+    """Open the records database briefly; waits (up to about 2 s) while another process holds
+    its lock.
+
+    Raises
+    ------
+    RecordError
+        If there is no database at ``db`` (it is never created by a read or a write).
+    """
+    if not db.exists():
+        raise RecordError(f"There is no records database at {db}; create it with "
+                          "seed_if_absent(region folder) first.")
+    for attempt in range(attempts):
+        try:
+            return duckdb.connect(str(db))
+        except duckdb.IOException as exc:
+            if "lock" not in str(exc).lower() or attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+class ContentionError(ConflictError):
+    """Two transactions wrote the same rows at the same moment (DuckDB's optimistic
+    concurrency: e.g. both appended to ``audit_log``). Nothing was written; the write can be
+    tried again, and the retry's version check tells a real conflict from a coincidence."""
+
+
+@contextlib.contextmanager
+def transaction(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction on a brief connection: committed when the block ends, rolled back (so
+    nothing is written) on any error. A concurrent commit on the same rows becomes a
+    :class:`ContentionError`."""
+    con = connect(db)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+            con.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(duckdb.Error):
+                con.execute("ROLLBACK")
+            raise
+    except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
+        raise ContentionError() from exc
+    finally:
+        con.close()
+
+
+def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, Any]) -> None:
+    """Insert one row; ``table`` and the column names are code constants, values parameters."""
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}")
+    names = ", ".join(f'"{c}"' for c in row)
+    marks = ", ".join("?" for _ in row)
+    con.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
+
+
+def insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Insert rows that share the same keys in one statement (seeding); values are scanned from
+    a DataFrame, never spliced into SQL."""
+    if not rows:
+        return
+    if table not in TABLES:
+        raise ValueError(f"unknown table {table!r}")
+    columns = list(rows[0])
+    incoming = pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=columns, dtype=object)
+    names = ", ".join(f'"{c}"' for c in columns)
+    con.register("_incoming_rows", incoming)
+    try:
+        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _incoming_rows")
+    finally:
+        con.unregister("_incoming_rows")
+
+
+def next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """The next integer id of a table (its largest id + 1; ids are never reused since rows are
+    never deleted)."""
+    column = ID_COLUMNS[table]
+    return int(con.execute(f"SELECT coalesce(max({column}), 0) + 1 FROM {table}").fetchone()[0])
+
+
+def to_json(value: object) -> str | None:
+    """A record as JSON text for the audit log (dates as ISO strings); None stays NULL."""
+    if value is None:
+        return None
+    return json.dumps(value, default=_json_default, sort_keys=True, ensure_ascii=False)
+
+
+def _json_default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return str(value)
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """Read a certification document (JSON) and check its outline.
+
+    The full content is checked as it is loaded (:mod:`indicators.records_seed`); this only
+    makes sure the file is the right kind of document.
+
+    Raises
+    ------
+    RecordError
+        If the file is missing, not JSON or not a certification document.
+    """
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise RecordError(f"The certification file {path} does not exist; check the certification "
+                          "layer's path in manifest.toml.") from None
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise RecordError(f"The certification file {Path(path).name} is not valid JSON ({exc}); "
+                          "fix the line it names.") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise RecordError(f"{Path(path).name} is not a certification records document; it needs "
+                          f'"format": "{FORMAT}" at the top.')
+    if not isinstance(data.get("projects"), list):
+        raise RecordError(f'{Path(path).name} has no "projects" list; add one (it may be empty).')
+    return data
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[dict[str, Any]]:
+    """The rows of a parameterised query as dicts."""
+    cursor = con.execute(sql, params)
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
+
+
+def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.DataFrame:
+    """A parameterised query as a DataFrame, DATE columns as ``datetime.date`` objects."""
+    cursor = con.execute(sql, params)
+    kinds = {d[0]: str(d[1]) for d in cursor.description}
+    out = cursor.df()
+    for column, kind in kinds.items():
+        if kind == "DATE":
+            out[column] = out[column].map(as_date).astype(object)
+    return out
+
+
+def project_records(con: duckdb.DuckDBPyConnection, project: dict[str, Any]) -> ProjectRecords:
+    """What the certification rules need about one project, read in one go."""
+    pid = [project["project_id"]]
+    return ProjectRecords(
+        registered_on=as_date(project["registered_on"]),
+        requirements=frame(con, "SELECT * FROM requirements WHERE project_id = ? ORDER BY position", pid),
+        statuses=frame(con, "SELECT * FROM requirement_status WHERE project_id = ?", pid),
+        submissions=frame(con, "SELECT * FROM submissions WHERE project_id = ?", pid),
+        reviews=frame(con, "SELECT r.* FROM reviews r JOIN submissions s USING (submission_id) "
+                           "WHERE s.project_id = ?", pid),
+    )

@@ -1,0 +1,43 @@
+"""One ``[[layer]]`` table of a region's manifest: a file and how to read it.
+
+Kept apart from :mod:`indicators.ingest.manifest` (which parses and checks the whole manifest)
+because every reader takes a :class:`Layer`, while only the manifest needs the list of readers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One file of a region and how to read it (a ``[[layer]]`` table of the manifest)."""
+
+    index: int
+    role: str
+    path: Path
+    rel: str
+    profile: str | None = None
+    key: str | None = None
+    level: str | None = None
+    name: str | None = None
+    vintage: str = ""
+    publisher: str = ""
+    licence: str = ""
+    title: str = ""
+    member: str | None = None
+    layer: str | None = None
+    crs: str | None = None
+    measure: str | None = None
+    kind: str | None = None
+    source_url: str = ""
+    notes: str = ""
+    name_prefix: str = ""
+    columns: dict[str, str] = field(default_factory=dict)
+    moe_columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        """How the layer is named to users: its title, else its file name."""
+        return self.title or Path(self.rel).name

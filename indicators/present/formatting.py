@@ -1,0 +1,98 @@
+"""Numbers as people read them: by unit, with margins of error and reliability in words."""
+
+from __future__ import annotations
+
+import math
+
+from indicators.metrics.registry import Indicator
+
+RELIABILITY_WORDS = {
+    "high": "reliable",
+    "medium": "use with care",
+    "low": "unreliable: a rough guide only",
+    "": "margin of error not published",
+}
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(indicator: Indicator, value: float | None) -> str:
+    """The value formatted for its unit: ``41%``, ``$52,300``, ``9.7 µg/m³``, ``83rd percentile``.
+
+    Examples
+    --------
+    >>> from indicators.registry import get
+    >>> format_value(get("rent_burden"), 0.4126), format_value(get("median_income"), 52312.0)
+    ('41%', '$52,300')
+    """
+    if _missing(value):
+        return "not available"
+    v = float(value)  # type: ignore[arg-type]
+    fmt = indicator.fmt
+    if fmt == "percent":
+        return f"{v * 100:.0f}%" if abs(v) >= 0.01 or v == 0 else f"{v * 100:.1f}%"
+    if fmt == "percent_points":
+        return f"{v:.1f}%"
+    if fmt == "points":
+        return f"{v * 100:+.0f} percentage points".replace("+", "")
+    if fmt == "dollars":
+        return f"${round(v, -2):,.0f}"
+    if fmt == "percentile":
+        return ordinal(round(v * 100)) + " percentile"
+    if fmt == "years":
+        return f"{v:.1f} years"
+    if fmt == "signed1_c":
+        return f"{v:+.1f} °C"
+    if fmt.startswith("decimal"):
+        digits = int(fmt[7])
+        unit = {"_ugm3": " µg/m³", "_ppb": " ppb"}.get(fmt[8:], "")
+        return f"{v:,.{digits}f}{unit}"
+    return f"{v:,.2f}"
+
+
+def format_moe(indicator: Indicator, moe: float | None) -> str:
+    """A margin of error in the value's unit, as ``± 4 points`` (empty when none)."""
+    if _missing(moe):
+        return ""
+    m = float(moe)  # type: ignore[arg-type]
+    if indicator.fmt in ("percent", "points"):
+        return f"± {m * 100:.1f} points" if m * 100 < 10 else f"± {m * 100:.0f} points"
+    if indicator.fmt == "percent_points":
+        return f"± {m:.1f} points"
+    if indicator.fmt == "dollars":
+        return f"± ${round(m, -2):,.0f}"
+    return "± " + format_value(indicator, m)
+
+
+def ordinal(n: int) -> str:
+    """1 -> '1st', 22 -> '22nd', 83 -> '83rd', 11 -> '11th'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def reliability_words(reliability: str | None) -> str:
+    """Reliability class in plain words for residents."""
+    return RELIABILITY_WORDS.get(reliability or "", RELIABILITY_WORDS[""])
+
+
+def comparison(value: float, moe: float, other: float, other_moe: float) -> str:
+    """'higher than', 'lower than' or 'about the same as', judged at the 90 % level where MOEs
+    exist (the difference exceeds sqrt(MOE_a^2 + MOE_b^2)), else by a 5 % relative difference.
+
+    Examples
+    --------
+    >>> comparison(0.41, 0.03, 0.33, 0.01), comparison(0.34, 0.03, 0.33, 0.01)
+    ('higher than', 'about the same as')
+    """
+    if _missing(value) or _missing(other):
+        return ""
+    diff = float(value) - float(other)
+    if not _missing(moe) and not _missing(other_moe):
+        threshold = math.sqrt(float(moe) ** 2 + float(other_moe) ** 2)
+    else:
+        threshold = 0.05 * abs(float(other))
+    if abs(diff) <= threshold:
+        return "about the same as"
+    return "higher than" if diff > 0 else "lower than"

@@ -1,0 +1,187 @@
+"""The layers folium maps are made of: choropleths classed with mapclassify, district
+outlines, the 1938 HOLC map and project markers (no Streamlit here).
+
+Each layer is a :class:`folium.FeatureGroup` built from the cached light GeoJSON of
+:class:`indicators.present.maps.MapData`, so that only colours and labels change from one
+indicator to the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import folium
+import mapclassify
+import pandas as pd
+
+from indicators.metrics.composites import cejst
+from indicators.metrics.registry import Indicator
+from indicators.present.formatting import format_moe, format_value, ordinal
+from indicators.present.maps import FitView, MapData
+
+#: Colour-blind-safe sequential palettes (ColorBrewer), light to dark.
+BURDEN_COLOURS = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")  # YlOrRd: dark = worse
+NEUTRAL_COLOURS = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")  # PuBu: dark = more
+NO_DATA_COLOUR = "#d9d9d9"
+#: Outline of the chosen district.
+SELECTED_COLOUR = "#0b3d33"
+HOLC_COLOURS = {"A": "#76a865", "B": "#7cb5bd", "C": "#ffff00", "D": "#d9838d"}
+
+
+@dataclass(frozen=True)
+class Legend:
+    """Classes of a choropleth: colour and the range of values it stands for (formatted)."""
+
+    title: str
+    entries: tuple[tuple[str, str], ...]
+
+
+def classify(values: pd.Series, direction: str, fmt: Callable[[float], str],
+             k: int = 5) -> tuple[pd.Series, Legend]:
+    """Quantile classes (mapclassify) and a colour per value; darker always means more burdened
+    (for indicators where higher is better, low values are dark), neutral shares in blue.
+
+    Returns
+    -------
+    (colours, legend)
+        ``colours`` aligned with ``values`` (grey where missing).
+    """
+    present = values.dropna()
+    palette = NEUTRAL_COLOURS if direction == "neutral" else BURDEN_COLOURS
+    colours = pd.Series(NO_DATA_COLOUR, index=values.index, dtype=object)
+    if present.empty:
+        return colours, Legend("", (("no data", NO_DATA_COLOUR),))
+    k = max(1, min(k, present.nunique()))
+    scheme = mapclassify.Quantiles(present.to_numpy(dtype=float), k=k)
+    shades = palette if k == len(palette) else tuple(
+        palette[int(round(i * (len(palette) - 1) / max(k - 1, 1)))] for i in range(k))
+    if direction == "higher_better":
+        shades = shades[::-1]
+    colours[present.index] = [shades[c] for c in scheme.yb]
+    lows = [present.min(), *scheme.bins[:-1]]
+    entries = tuple((f"{fmt(lo)} to {fmt(hi)}", shades[i])
+                    for i, (lo, hi) in enumerate(zip(lows, scheme.bins, strict=True)))
+    if values.isna().any():
+        entries += (("no data", NO_DATA_COLOUR),)
+    return colours, Legend("", entries)
+
+
+def choropleth_layer(base: dict[str, object], colours: dict[str, str], labels: dict[str, str],
+                     name: str) -> folium.FeatureGroup:
+    """Units filled by class colour, each with a hover label; the geometry comes from a cached
+    light GeoJSON (``base``) and only colours and labels are added per indicator."""
+    features = []
+    for feature in base["features"]:  # type: ignore[index]
+        geoid = feature["properties"]["geoid"]
+        properties = {**feature["properties"], "fill": colours.get(geoid, NO_DATA_COLOUR),
+                      "label": labels.get(geoid, "no data")}
+        features.append({**feature, "properties": properties})
+    group = folium.FeatureGroup(name=name)
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        style_function=lambda f: {"fillColor": f["properties"]["fill"], "color": "#ffffff",
+                                  "weight": 0.6, "fillOpacity": 0.85},
+        highlight_function=lambda _f: {"weight": 2.5, "color": "#1b1b1b"},
+        tooltip=folium.GeoJsonTooltip(fields=["name", "label"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def districts_layer(base: dict[str, object], selected: str | None,
+                    fit_to: tuple[float, float, float, float] | None = None) -> folium.FeatureGroup:
+    """Every district outlined; the selected one thick and dark. With ``fit_to`` (an extent,
+    see :func:`~indicators.present.maps.view_bounds`), the map fits it when the layer is drawn."""
+    group = folium.FeatureGroup(name="Districts")
+    folium.GeoJson(
+        base,
+        style_function=lambda f: {
+            "color": SELECTED_COLOUR if f["properties"]["district_id"] == selected else "#4d4d4d",
+            "weight": 4.5 if f["properties"]["district_id"] == selected else 1.4,
+            "fill": False, "dashArray": None if f["properties"]["district_id"] == selected else "4 3",
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+    ).add_to(group)
+    if fit_to is not None:
+        FitView(fit_to).add_to(group)
+    return group
+
+
+def holc_layer(base: dict[str, object]) -> folium.FeatureGroup:
+    """The 1938 HOLC grades in their conventional colours, lightly filled, labelled."""
+    group = folium.FeatureGroup(name="Redlining map, 1938")
+    folium.GeoJson(
+        base,
+        style_function=lambda f: {"color": "#5a5a5a", "weight": 1.0, "dashArray": "2 2",
+                                  "fillColor": HOLC_COLOURS.get(f["properties"]["category"], "#999"),
+                                  "fillOpacity": 0.45},
+        tooltip=folium.GeoJsonTooltip(fields=["label", "grade"], labels=False),
+    ).add_to(group)
+    return group
+
+
+def project_markers(projects: pd.DataFrame) -> folium.FeatureGroup:
+    """One circle per project at its district, filled with its stage's colour, ringed red when
+    behind.
+
+    ``projects`` needs ``lat``, ``lon``, ``name``, ``stage_title``, ``colour`` and ``behind``
+    (see :func:`indicators.present.portfolio.project_points`). Circles are plain Leaflet
+    vectors: no icon images to fetch.
+    """
+    group = folium.FeatureGroup(name="Projects")
+    for row in projects.itertuples():
+        folium.CircleMarker(
+            location=[row.lat, row.lon], radius=11,
+            color="#d62728" if row.behind else "#ffffff", weight=4 if row.behind else 2,
+            fill=True, fill_color=row.colour, fill_opacity=0.95,
+            tooltip=f"{row.name}: {row.stage_title}" + (" (behind schedule)" if row.behind else ""),
+        ).add_to(group)
+    return group
+
+
+def indicator_layer(data: MapData, unit_values: pd.DataFrame,
+                    indicator: Indicator) -> tuple[folium.FeatureGroup, Legend]:
+    """The units drawn by one indicator (quantile classes, hover labels with the MOE) and the
+    legend of its classes.
+
+    Parameters
+    ----------
+    data : MapData
+        The cached map geometry.
+    unit_values : pandas.DataFrame
+        ``indicator_values`` rows of the indicator's units (``geo_id``, ``value``, ``moe``).
+    """
+    by_unit = unit_values.set_index("geo_id")
+    colours, legend = classify(by_unit["value"].reindex(data.unit_ids), indicator.direction,
+                               lambda v: format_value(indicator, v))
+    labels = {g: f"{format_value(indicator, r.value)} {format_moe(indicator, r.moe)}".strip()
+              for g, r in by_unit.iterrows()}
+    title = f"{indicator.label}, by census tract"
+    if indicator.direction != "neutral":
+        title += " (darker = more burdened)"
+    return (choropleth_layer(data.units, colours.to_dict(), labels, indicator.label),
+            Legend(title, legend.entries))
+
+
+#: Colours of the overburdened-units map: flagged, not flagged.
+FLAGGED_COLOUR, NOT_FLAGGED_COLOUR = "#b2182b", "#f4efe6"
+
+
+def burden_layer(data: MapData, burdens: pd.DataFrame) -> tuple[folium.FeatureGroup, Legend]:
+    """Units flagged by the CEJST-style rule, each labelled with the burdens that flag it.
+
+    Parameters
+    ----------
+    burdens : pandas.DataFrame
+        The ``unit_burdens`` table (``geoid``, ``flagged``, ``burdens``).
+    """
+    flags = burdens.set_index("geoid").reindex(data.unit_ids)
+    flagged = flags["flagged"].astype("boolean").fillna(False)
+    colours = {g: FLAGGED_COLOUR if f else NOT_FLAGGED_COLOUR for g, f in flagged.items()}
+    labels = {g: f"Low income and high: {flags.loc[g, 'burdens']}" if f else "not flagged"
+              for g, f in flagged.items()}
+    legend = Legend("CEJST-style overburdened tracts", (
+        (f"low income and at least one burden at or above the "
+         f"{ordinal(round(cejst.BURDEN_PERCENTILE * 100))} percentile", FLAGGED_COLOUR),
+        ("not flagged", NOT_FLAGGED_COLOUR)))
+    return choropleth_layer(data.units, colours, labels, "Overburdened tracts"), legend

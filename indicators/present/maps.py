@@ -1,0 +1,246 @@
+"""Folium maps built from data, light and offline (no Streamlit here).
+
+Maps draw with no internet: Leaflet and jQuery come from the ``xstatic-leaflet`` and
+``xstatic-jquery`` packages, copied into the app's ``static/`` folder by
+:func:`install_static_assets` and served by Streamlit (``server.enableStaticServing``). No
+basemap tiles are requested (there is no tile server to reach, and the sample city must not sit
+on a real map), so the layers carry their own context: district outlines, labels, a legend.
+
+Payload matters more than server time: geometry is simplified and rounded before it becomes
+GeoJSON (:func:`light_geojson`), and properties are trimmed to what the map shows.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+import xstatic.pkg.jquery
+import xstatic.pkg.leaflet
+from folium.map import FitBounds
+from folium.template import Template
+
+STATIC_PREFIX = "/app/static/vendor"
+#: The packages the map assets are copied from.
+PACKAGES = {"xstatic.pkg.leaflet": xstatic.pkg.leaflet, "xstatic.pkg.jquery": xstatic.pkg.jquery}
+#: (package, file inside the package's data folder, path under static/vendor)
+ASSETS = (
+    ("xstatic.pkg.leaflet", "leaflet.js", "leaflet/leaflet.js"),
+    ("xstatic.pkg.leaflet", "leaflet.css", "leaflet/leaflet.css"),
+    ("xstatic.pkg.leaflet", "images/layers.png", "leaflet/images/layers.png"),
+    ("xstatic.pkg.leaflet", "images/layers-2x.png", "leaflet/images/layers-2x.png"),
+    ("xstatic.pkg.leaflet", "images/marker-icon.png", "leaflet/images/marker-icon.png"),
+    ("xstatic.pkg.leaflet", "images/marker-icon-2x.png", "leaflet/images/marker-icon-2x.png"),
+    ("xstatic.pkg.leaflet", "images/marker-shadow.png", "leaflet/images/marker-shadow.png"),
+    ("xstatic.pkg.jquery", "jquery.min.js", "jquery/jquery.min.js"),
+)
+OFFLINE_JS = [
+    ("leaflet", f"{STATIC_PREFIX}/leaflet/leaflet.js"),
+    ("jquery", f"{STATIC_PREFIX}/jquery/jquery.min.js"),
+]
+OFFLINE_CSS = [("leaflet_css", f"{STATIC_PREFIX}/leaflet/leaflet.css")]
+#: Decimal places kept in map coordinates: 5 is about 1 m, far below what a screen shows.
+COORD_DECIMALS = 5
+
+
+def install_static_assets(static_dir: Path) -> list[Path]:
+    """Copy Leaflet and jQuery from their installed packages into ``static_dir/vendor``.
+
+    Idempotent: files already there with the same size are left alone. Returns the files
+    copied.
+    """
+    copied = []
+    for package, name, target in ASSETS:
+        source = Path(PACKAGES[package].BASE_DIR) / name
+        destination = static_dir / "vendor" / target
+        if destination.exists() and destination.stat().st_size == source.stat().st_size:
+            continue
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+        copied.append(destination)
+    return copied
+
+
+def offline_map(bounds: tuple[float, float, float, float], **kwargs: object) -> folium.Map:
+    """A folium map with no tiles whose Leaflet comes from the app's own static folder.
+
+    Parameters
+    ----------
+    bounds : (minx, miny, maxx, maxy)
+        Longitude/latitude extent to fit.
+    **kwargs
+        Passed to :class:`folium.Map`.
+    """
+    minx, miny, maxx, maxy = bounds
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=zoom_for_bounds(bounds),
+        tiles=None,
+        zoom_control=True,
+        control_scale=True,
+        prefer_canvas=False,
+        zoomSnap=0.25,
+        **kwargs,
+    )
+    fmap.default_js = list(OFFLINE_JS)
+    fmap.default_css = list(OFFLINE_CSS)
+    fmap.get_root().header.add_child(folium.Element(
+        "<style>.leaflet-container { background: #f4f4f1; }</style>"))
+    return fmap
+
+
+def zoom_for_bounds(bounds: tuple[float, float, float, float], width_px: int = 640,
+                    height_px: int = 420) -> float:
+    """The Web Mercator zoom (in quarter steps) at which ``bounds`` fit a map of that size."""
+    minx, miny, maxx, maxy = bounds
+    lon_span = max(maxx - minx, 1e-6)
+    y0, y1 = (np.log(np.tan(np.pi / 4 + np.radians(v) / 2)) for v in (miny, maxy))
+    lat_span = max(abs(y1 - y0), 1e-9)
+    zx = np.log2(width_px * 360.0 / (256.0 * lon_span))
+    zy = np.log2(height_px * 2 * np.pi / (256.0 * lat_span))
+    return float(np.floor(min(zx, zy) * 4) / 4)
+
+
+def light_geojson(
+    frame: gpd.GeoDataFrame, properties: list[str], tolerance_m: float = 15.0
+) -> dict[str, object]:
+    """GeoJSON for the browser: simplified (topology kept within each shape), coordinates
+    rounded to :data:`COORD_DECIMALS`, only the named properties.
+
+    Parameters
+    ----------
+    frame : geopandas.GeoDataFrame
+        In EPSG:4326.
+    properties : list of str
+        Columns to keep as feature properties.
+    tolerance_m : float, default 15
+        Simplification tolerance in metres (converted to degrees at the frame's latitude).
+    """
+    lat = float(np.mean(frame.total_bounds[[1, 3]])) if len(frame) else 0.0
+    degrees = tolerance_m / (111_320.0 * max(np.cos(np.radians(lat)), 0.2))
+    geometry = shapely.simplify(frame.geometry.to_numpy(), degrees, preserve_topology=True)
+    geometry = shapely.set_precision(geometry, 10 ** -COORD_DECIMALS)
+    features = []
+    for values, geom in zip(frame[properties].itertuples(index=False), geometry, strict=True):
+        if geom is None or geom.is_empty:
+            continue
+        props = {k: _jsonable(v) for k, v in zip(properties, values, strict=True)}
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": json.loads(shapely.to_geojson(geom))})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _jsonable(value: object) -> object:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not np.isfinite(value):
+        return None
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# The region's geometry, ready for maps
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapData:
+    """Light GeoJSON of what the maps draw, and the extents they fit.
+
+    Attributes
+    ----------
+    units, districts : dict
+        FeatureCollections (``geoid``, ``name``; ``district_id``, ``name``).
+    holc : dict or None
+        The HOLC zones (``category``, ``label``, ``grade``), None where the region has none.
+    bounds : (minx, miny, maxx, maxy)
+        Of all the districts.
+    district_bounds : dict
+        district_id -> (minx, miny, maxx, maxy).
+    district_centres : dict
+        district_id -> (lon, lat) of a point inside the district.
+    unit_ids : list of str
+        The GEOIDs drawn, in order.
+    """
+
+    units: dict[str, object]
+    districts: dict[str, object]
+    holc: dict[str, object] | None
+    bounds: tuple[float, float, float, float]
+    district_bounds: dict[str, tuple[float, float, float, float]]
+    district_centres: dict[str, tuple[float, float]]
+    unit_ids: list[str]
+
+
+def map_data(units: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
+             holc: gpd.GeoDataFrame) -> MapData:
+    """Simplify and round the units (``geoid``, ``name``), districts (``district_id``, ``name``)
+    and HOLC zones (``category``, ``label``) for the browser; see :class:`MapData`."""
+    holc = holc.assign(grade="Grade " + holc["category"].where(holc["category"] != "", "none"))
+    return MapData(
+        units=light_geojson(units, ["geoid", "name"], tolerance_m=12),
+        districts=light_geojson(districts, ["district_id", "name"], tolerance_m=12),
+        holc=light_geojson(holc, ["category", "label", "grade"], tolerance_m=8) if len(holc) else None,
+        bounds=tuple(float(b) for b in districts.total_bounds),
+        district_bounds={d: tuple(float(b) for b in g.bounds)
+                         for d, g in zip(districts["district_id"], districts.geometry, strict=True)},
+        district_centres={d: (float(p.x), float(p.y)) for d, p in
+                          zip(districts["district_id"], districts.representative_point(), strict=True)},
+        unit_ids=units["geoid"].tolist(),
+    )
+
+
+#: How much of a chosen district's surroundings a map shows, as a share of its width and
+#: height on each side (enough to see the neighbouring districts' edges).
+SURROUNDINGS = 0.15
+
+
+def view_bounds(bounds: tuple[float, float, float, float],
+                margin: float = SURROUNDINGS) -> tuple[float, float, float, float]:
+    """``bounds`` grown by ``margin`` of its width and height on every side.
+
+    Examples
+    --------
+    >>> view_bounds((0.0, 0.0, 10.0, 4.0), 0.25)
+    (-2.5, -1.0, 12.5, 5.0)
+    """
+    minx, miny, maxx, maxy = bounds
+    dx, dy = (maxx - minx) * margin, (maxy - miny) * margin
+    return (minx - dx, miny - dy, maxx + dx, maxy + dy)
+
+
+class FitView(FitBounds):
+    """Fit the map to ``bounds`` whenever the layer holding this element is drawn.
+
+    folium's own ``FitBounds`` belongs to the map, so changing its bounds changes the map's
+    script and streamlit-folium draws the whole map again; held by a feature group instead, it
+    travels with the layers (``feature_group_to_add``), which the browser swaps in place. Leaflet
+    fits to the map's real size in the browser, at any screen width.
+
+    Parameters
+    ----------
+    bounds : (minx, miny, maxx, maxy)
+        Longitude/latitude extent.
+    padding_px : int, default 8
+        Space kept free inside each edge of the map.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            {{ this._parent._parent.get_name() }}.fitBounds(
+                {{ this.bounds|tojson }},
+                {{ this.options|tojson }}
+            );
+        {% endmacro %}
+        """)
+
+    def __init__(self, bounds: tuple[float, float, float, float], padding_px: int = 8):
+        minx, miny, maxx, maxy = bounds
+        super().__init__([[miny, minx], [maxy, maxx]], padding=(padding_px, padding_px))
+        self._name = "FitView"

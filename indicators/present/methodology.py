@@ -1,0 +1,83 @@
+"""The Methodology page's text, generated from the registry and the rules' own constants, so
+that what the page says cannot drift from what the code does (no Streamlit here)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators.config import EQUAL_AREA_CRS
+from indicators.metrics.composites import cejst
+from indicators.metrics.moe import CV_HIGH, CV_MEDIUM
+from indicators.metrics.registry import Indicator
+from indicators.present.formatting import ordinal
+
+HIGHER_IS = {"higher_worse": "worse", "higher_better": "better",
+             "neutral": "neither better nor worse"}
+
+
+def computation_rules() -> str:
+    """How the numbers are computed, in plain words (Markdown)."""
+    return f"""
+**Districts from tracts.** Census data come for tracts (or block groups), whose edges rarely follow
+district boundaries. We overlay the two in an equal-area projection ({EQUAL_AREA_CRS}) and give each
+tract a weight for each district: the share of the tract's area inside it. A district's count is the
+sum of weight × count over its tracts, assuming people are spread evenly within a tract. The region is
+the districts taken together.
+
+**Rates** (such as the poverty rate) are computed from those summed counts, never by averaging tract
+percentages, and the numerator and denominator always come from the same source and year.
+
+**Margins of error.** American Community Survey numbers are estimates from a sample; each comes with a
+90% margin of error (±). For sums we combine margins as the Census Bureau directs: the square root of
+the sum of squared (weighted) margins, counting only the largest margin among zero estimates. For
+rates we use the Bureau's formula for proportions. The coefficient of variation (CV) is the standard
+error divided by the estimate. Reliability: **reliable** when the CV is below {CV_HIGH:.0%}, **use with
+care** below {CV_MEDIUM:.0%}, **unreliable** above; unknown where a source publishes no margin.
+
+**Medians** cannot be added up: a district's median income is re-derived from the number of
+households in each income bracket, interpolating within the bracket holding the middle household.
+Where a source has only tract medians, we show a household-weighted average, labelled approximate.
+
+**Concentrations** (PM2.5, asthma prevalence, tree canopy) are averaged over a district's tracts,
+weighted by the people living in each piece (EPA EJScreen's convention).
+
+**Percentiles** rank each tract (or district) among the region's: (rank − 1) / (N − 1), ties sharing
+the lowest rank (CDC's SVI convention), always oriented so that a higher percentile means more
+burdened.
+
+**Overburdened tracts** (the CEJST rule) are low-income tracts (at or above the
+{ordinal(round(cejst.LOW_INCOME_PERCENTILE * 100))} percentile of people below twice the poverty line)
+with at least one burden at or above the {ordinal(round(cejst.BURDEN_PERCENTILE * 100))} percentile,
+both among the region's tracts.
+"""
+
+
+def indicator_text(indicator: Indicator, region_name: str, availability: pd.DataFrame,
+                   layers: pd.DataFrame) -> str:
+    """One indicator's definition, formula, unit, source and how it was computed here
+    (Markdown).
+
+    Parameters
+    ----------
+    availability : pandas.DataFrame
+        ``indicator_availability`` indexed by indicator id.
+    layers : pandas.DataFrame
+        The ``layers`` table.
+    """
+    text = (f"*{indicator.question}*  \n**Formula:** {indicator.formula}.  \n"
+            f"**Unit:** {indicator.unit}; higher is {HIGHER_IS[indicator.direction]}.  \n"
+            f"**Source:** {indicator.source}.")
+    if indicator.index is not None:
+        text += f"  \n**Method followed:** {indicator.index.reference}."
+    if indicator.id not in availability.index:
+        return text
+    row = availability.loc[indicator.id]
+    if not bool(row["available"]):
+        return text + f"\n\n**In {region_name}:** {row['reason']}."
+    by_id = layers.set_index("layer_id")
+    if pd.notna(row["layer_id"]) and int(row["layer_id"]) in by_id.index:
+        layer = by_id.loc[int(row["layer_id"])]
+        return text + (f"\n\n**In {region_name}:** from *{layer['title']}*, {layer['vintage']} "
+                       f"({layer['publisher']}, {layer['licence']}); method: "
+                       f"{row['method']}. {row['detail']}")
+    return text + f"\n\n**In {region_name}:** {row['method']}. {row['detail']}"

@@ -1,0 +1,76 @@
+"""Finding a district from what a resident types: a district name, a tract number or a GEOID."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+
+def find_district(text: str, districts: pd.DataFrame, units: pd.DataFrame,
+                  crosswalk: pd.DataFrame) -> tuple[str | None, str]:
+    """Resolve free text to a district.
+
+    Parameters
+    ----------
+    text : str
+        What the user typed: part of a district name ("west"), a GEOID ("13121001100") or a
+        tract number ("11.01", "Tract 11.01").
+    districts : pandas.DataFrame
+        ``district_id``, ``name``.
+    units : pandas.DataFrame
+        ``geoid``, ``name`` of the units.
+    crosswalk : pandas.DataFrame
+        ``geoid``, ``district_id``, ``weight``: a tract belongs to the district holding most of it.
+
+    Returns
+    -------
+    (district_id or None, message)
+        The message says what was matched, or why nothing was.
+
+    Examples
+    --------
+    >>> d = pd.DataFrame({"district_id": ["westside"], "name": ["Westside"]})
+    >>> u = pd.DataFrame({"geoid": ["99001010100"], "name": ["Census Tract 101"]})
+    >>> c = pd.DataFrame({"geoid": ["99001010100"], "district_id": ["westside"], "weight": [1.0]})
+    >>> find_district("101", d, u, c)
+    ('westside', 'Census Tract 101 is mostly in Westside.')
+    """
+    needle = text.strip().lower()
+    if not needle:
+        return None, ""
+    names = districts.assign(key=districts["name"].str.lower())
+    exact = names[names["key"] == needle]
+    partial = names[names["key"].str.contains(re.escape(needle), regex=True)]
+    if len(exact) == 1 or len(partial) == 1:
+        row = (exact if len(exact) == 1 else partial).iloc[0]
+        return str(row["district_id"]), f"Showing {row['name']}."
+    if len(partial) > 1:
+        return None, "Several districts match: " + ", ".join(partial["name"]) + ". Type more."
+    digits = re.sub(r"^(census\s+)?tract\s+", "", needle)
+    unit_names = units["name"].str.lower().str.replace(r"^(census\s+)?tract\s+", "", regex=True)
+    match = units[(units["geoid"] == digits) | (unit_names == digits)]
+    if match.empty:
+        return None, f"No district or census tract matches “{text.strip()}”."
+    unit = match.iloc[0]
+    district_id = district_of_unit(str(unit["geoid"]), crosswalk)
+    if district_id is None:
+        return None, f"{unit['name']} is outside the districts shown here."
+    district = districts.loc[districts["district_id"] == district_id, "name"].iloc[0]
+    return district_id, f"{unit['name']} is mostly in {district}."
+
+
+def district_of_unit(geoid: str, crosswalk: pd.DataFrame) -> str | None:
+    """The district a unit belongs to: the one holding most of its area (None when the unit lies
+    outside every district). Ties go to the district named first in the crosswalk.
+
+    Examples
+    --------
+    >>> c = pd.DataFrame({"geoid": ["a", "a"], "district_id": ["w", "e"], "weight": [0.3, 0.7]})
+    >>> district_of_unit("a", c), district_of_unit("b", c)
+    ('e', None)
+    """
+    pieces = crosswalk[crosswalk["geoid"] == geoid]
+    if pieces.empty:
+        return None
+    return str(pieces.sort_values("weight", ascending=False, kind="stable").iloc[0]["district_id"])

@@ -1,0 +1,179 @@
+"""A district profile as one self-contained HTML page that prints well (A4 or Letter), plus the
+rows behind it. Plain Python: the Neighbourhood page offers it as a download."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators.metrics.framework import COMMITMENT_NAMES, commitment
+from indicators.metrics.registry import BY_ID, INDICATORS, Indicator
+from indicators.present.formatting import comparison, format_moe, format_value, reliability_words
+
+CSS = """
+@page { size: auto; margin: 14mm; }
+body { font-family: "Source Sans Pro", Arial, sans-serif; color: #1b1b1b; font-size: 10.5pt;
+       line-height: 1.35; max-width: 780px; margin: 0 auto; padding: 12px; }
+h1 { font-size: 20pt; margin: 0 0 2px; } h2 { font-size: 12.5pt; margin: 14px 0 4px;
+     border-bottom: 2px solid #1f6f5c; padding-bottom: 2px; color: #1f6f5c; }
+.sub { color: #555; margin: 0 0 8px; } .banner { background: #fff4ce; padding: 6px 10px;
+       border-left: 4px solid #c99400; margin: 8px 0; }
+table { width: 100%; border-collapse: collapse; } td { padding: 3px 4px; vertical-align: top;
+        border-bottom: 1px solid #e3e3e3; } td.v { white-space: nowrap; text-align: right; }
+td.r { color: #555; font-size: 9pt; white-space: nowrap; } .src { color: #666; font-size: 8.5pt; }
+.na { color: #666; font-size: 9pt; } footer { margin-top: 12px; color: #666; font-size: 8.5pt; }
+h2, tr { break-inside: avoid; page-break-inside: avoid; }
+"""
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    """One indicator in a district's profile: the district's value and the region's, with the
+    sentences a resident reads (the Neighbourhood page's cards and the printable profile)."""
+
+    indicator_id: str
+    value: float
+    moe: float
+    reliability: str
+    region_value: float
+    source: str
+    region_moe: float = float("nan")
+
+    @property
+    def indicator(self) -> Indicator:
+        """The registry entry."""
+        return BY_ID[self.indicator_id]
+
+    @property
+    def sentence(self) -> str:
+        """The plain-language statement for the district (lower case, no full stop)."""
+        return self.indicator.sentence(format_value(self.indicator, self.value))
+
+    def headline(self, district: str) -> str:
+        """``In Westside, 47% of renters spend ... .``"""
+        return f"In {district}, {self.sentence}."
+
+    def against_region(self, district: str, region: str) -> str:
+        """``Across Sample City it is 41%: Westside is higher than Sample City.`` (empty where
+        the region has no value)."""
+        if pd.isna(self.region_value):
+            return ""
+        compare = comparison(self.value, self.moe, self.region_value, self.region_moe)
+        text = f"Across {region} it is {format_value(self.indicator, self.region_value)}"
+        return text + (f": {district} is **{compare}** {region}." if compare else ".")
+
+    @property
+    def caption(self) -> str:
+        """Margin of error, reliability in words and source, joined by dots."""
+        parts = (format_moe(self.indicator, self.moe), reliability_words(self.reliability), self.source)
+        return " · ".join(p for p in parts if p)
+
+
+def profile_rows(values: pd.DataFrame, region: pd.DataFrame, sources: dict[int, str]) -> list[ProfileRow]:
+    """Rows for one district from its ``indicator_values`` and the region's, in registry order.
+
+    Parameters
+    ----------
+    values, region : pandas.DataFrame
+        ``indicator_values`` rows of the district and of the region.
+    sources : dict
+        layer_id -> "Source: title, vintage" (an indicator without a layer, or whose layer is
+        not listed, shows its registry source).
+    """
+    regional = region.set_index("indicator_id")
+    by_id = values.set_index("indicator_id")
+    rows = []
+    for indicator in INDICATORS:
+        if indicator.id not in by_id.index:
+            continue
+        row = by_id.loc[indicator.id]
+        layer = row.get("layer_id")
+        source = sources.get(int(layer), indicator.source) if pd.notna(layer) else indicator.source
+        there = regional.loc[indicator.id] if indicator.id in regional.index else None
+        rows.append(ProfileRow(
+            indicator.id, float(row["value"]), float(row["moe"]), str(row["reliability"] or ""),
+            float(there["value"]) if there is not None else float("nan"), source,
+            float(there["moe"]) if there is not None else float("nan")))
+    return rows
+
+
+def by_commitment(rows: list[ProfileRow]) -> dict[str, list[ProfileRow]]:
+    """The rows under each Commitment, every Commitment listed (in the framework's order)."""
+    return {name: [r for r in rows if r.indicator.commitment == name] for name in COMMITMENT_NAMES}
+
+
+def not_available(missing: pd.DataFrame) -> list[tuple[str, str]]:
+    """(label, why) of each indicator a region cannot show, from its ``indicator_availability``
+    rows (indexed by indicator id); the reason loses its "not available for this region:"."""
+    return [(BY_ID[i].label, str(row["reason"]).split(": ", 1)[-1])
+            for i, row in missing.iterrows() if i in BY_ID]
+
+
+def file_stem(name: str) -> str:
+    """A district name as the start of a download's file name.
+
+    Examples
+    --------
+    >>> file_stem("Mill Creek / Oak Hill")
+    'mill-creek-oak-hill'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "district"
+
+
+def profile_csv(district: str, rows: list[ProfileRow]) -> str:
+    """The profile's numbers as CSV (one row per indicator, raw values and formatted text)."""
+    frame = pd.DataFrame([{
+        "district": district, "commitment": BY_ID[r.indicator_id].commitment,
+        "indicator_id": r.indicator_id, "indicator": BY_ID[r.indicator_id].label,
+        "value": r.value, "moe_90": r.moe, "reliability": r.reliability,
+        "region_value": r.region_value, "statement": r.sentence, "source": r.source,
+    } for r in rows])
+    return frame.to_csv(index=False)
+
+
+def profile_html(region_name: str, district: str, rows: list[ProfileRow], missing: list[str],
+                 built: str, sample: bool) -> str:
+    """The printable one-page profile.
+
+    Parameters
+    ----------
+    region_name, district : str
+    rows : list of ProfileRow
+    missing : list of str
+        Labels of indicators not available for this region.
+    built : str
+        When the data were built (shown in the footer).
+    sample : bool
+        Whether the region is the fictional sample (adds a banner).
+    """
+    e = html.escape
+    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(district)} "
+             f"profile</title><style>{CSS}</style></head><body>",
+             f"<h1>{e(district)}</h1><p class='sub'>Neighbourhood profile, {e(region_name)}. "
+             "Figures are estimates; ± shows the 90% margin of error.</p>"]
+    if sample:
+        parts.append("<p class='banner'>Fictional sample data: these places and people do not "
+                     "exist.</p>")
+    for name, mine in by_commitment(rows).items():
+        if not mine:
+            continue
+        parts.append(f"<h2>{e(commitment(name).resident_heading)} <span class='src'>"
+                     f"({e(name)})</span></h2><table>")
+        for r in mine:
+            indicator = r.indicator
+            moe = format_moe(indicator, r.moe)
+            parts.append(
+                f"<tr><td>{e(r.sentence[0].upper() + r.sentence[1:])}.<br><span class='src'>"
+                f"{e(region_name)}: {e(format_value(indicator, r.region_value))}. Source: "
+                f"{e(r.source)}</span></td><td class='v'>{e(format_value(indicator, r.value))}"
+                f"{('<br>' + e(moe)) if moe else ''}</td><td class='r'>"
+                f"{e(reliability_words(r.reliability))}</td></tr>")
+        parts.append("</table>")
+    if missing:
+        parts.append(f"<p class='na'>Not available for this region: {e(', '.join(missing))}.</p>")
+    parts.append(f"<footer>Just Communities Dashboard. Data built {e(built)}. Definitions, formulas "
+                 "and sources: the dashboard's Methodology page.</footer></body></html>")
+    return "".join(parts)

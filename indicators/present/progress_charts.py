@@ -1,0 +1,89 @@
+"""Plotly figures of certification progress (no Streamlit): the portfolio's stage funnel, a
+target's observations against its path, and a project's timeline. Colours are the Okabe-Ito
+colour-blind-safe set.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from indicators.present.charts import HIGHLIGHT, OKABE_ITO, layout
+
+STATUS_COLOURS = {"on track": OKABE_ITO[2], "achieved": OKABE_ITO[0],
+                  "needs attention": OKABE_ITO[5], "no data yet": "#999999"}
+
+
+def stage_funnel(stages: list[str], reached: list[int], colours: list[str]) -> go.Figure:
+    """How many projects have reached each stage (a funnel narrowing towards Performance).
+
+    Parameters
+    ----------
+    stages : list of str
+        Stage titles, in order.
+    reached : list of int
+        Projects that have reached each stage (or gone beyond it).
+    colours : list of str
+        Each stage's colour.
+    """
+    fig = go.Figure(go.Funnel(
+        y=stages, x=reached, textinfo="value", marker={"color": colours},
+        connector={"line": {"color": "#cccccc"}},
+        hovertemplate="%{y}: %{x} projects have reached it<extra></extra>",
+    ))
+    return layout(fig, 320)
+
+
+def target_tracker(target: pd.Series, observations: pd.DataFrame) -> go.Figure:
+    """One target: its observations against the straight line from baseline to target.
+
+    Parameters
+    ----------
+    target : pandas.Series
+        A row of the target tracker (baseline, baseline_year, target, target_year, unit,
+        indicator, status).
+    observations : pandas.DataFrame
+        ``observed_on`` and ``value`` of this target.
+    """
+    start, end = f"{int(target['baseline_year'])}-01-01", f"{int(target['target_year'])}-01-01"
+    colour = STATUS_COLOURS.get(str(target["status"]), HIGHLIGHT)
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=[start, end], y=[target["baseline"], target["target"]],
+                             mode="lines+markers", line={"dash": "dash", "color": "#777"},
+                             name="path to the target", hovertemplate="%{x|%Y}: %{y}<extra>plan</extra>"))
+    if len(observations):
+        obs = observations.sort_values("observed_on")
+        fig.add_trace(go.Scatter(x=obs["observed_on"].astype(str), y=obs["value"],
+                                 mode="lines+markers", line={"color": colour, "width": 3},
+                                 marker={"size": 9}, name="observed",
+                                 hovertemplate="%{x|%Y-%m-%d}: %{y}<extra>observed</extra>"))
+    fig.update_layout(title={"text": f"{target['indicator']}: {target['status']}",
+                             "font": {"size": 15}}, showlegend=False)
+    fig.update_yaxes(title_text=str(target["unit"]), gridcolor="#e5e5e5")
+    fig = layout(fig, 260)
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def project_timeline(timeline: pd.DataFrame, today: str) -> go.Figure:
+    """Dated events of a project (submissions, reviews, stages reached, deadlines) on one axis."""
+    kinds = {"registered": ("Registered", OKABE_ITO[7], "circle"),
+             "submitted": ("Submitted", OKABE_ITO[0], "square"),
+             "review": ("Reviewed", OKABE_ITO[1], "diamond"),
+             "reached": ("Stage reached", OKABE_ITO[2], "star"),
+             "deadline": ("Deadline", OKABE_ITO[5], "x")}
+    fig = go.Figure()
+    for kind, (label, colour, symbol) in kinds.items():
+        part = timeline[timeline["kind"] == kind]
+        if part.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=part["on"].astype(str), y=part["stage"].map(lambda s: s.replace("_", " ").title()),
+            mode="markers", name=label, text=part["what"],
+            marker={"color": colour, "size": 13, "symbol": symbol, "line": {"width": 1, "color": "white"}},
+            hovertemplate="%{x|%d %b %Y}: %{text}<extra></extra>"))
+    fig.add_vline(x=today, line_dash="dot", line_color="#555")
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25})
+    fig = layout(fig, 320)
+    fig.update_layout(showlegend=True)
+    return fig

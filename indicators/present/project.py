@@ -1,0 +1,132 @@
+"""One certification project as its page shows it (no Streamlit): the headline figures, the
+checklist, submissions and reviews, annual reports, targets beside the district's indicators,
+and the team. Everything is read off a :class:`~indicators.certification.records.ProjectDetail`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from indicators.certification.records import NOT_YET_REGISTERED, ProjectDetail
+from indicators.certification.tracker import CE_HOURS_REQUIRED, CREDENTIAL_MONTHS
+from indicators.metrics.registry import BY_ID
+from indicators.present.formatting import format_value
+
+STATUS_ICONS = {"met": "✅ met", "in progress": "⏳ in progress", "not started": "○ not started",
+                "not applicable": "– not applicable"}
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The four figures a funder asks first, and the warning to show (if any)."""
+
+    stage: str
+    progress: str
+    deadline: str
+    days_left: str | None
+    days_left_overdue: bool
+    status: str
+    alert: str
+    alert_level: str  #: "error", "warning" or "" (none)
+
+
+def headline(detail: ProjectDetail) -> Headline:
+    """Stage reached, progress, next deadline (with the days left) and status."""
+    status = detail.status
+    titles = detail.stages.set_index("stage")["title"]
+    if status.lapsed:
+        alert, level = "Certification has lapsed: an annual progress report is overdue.", "error"
+    elif status.overdue_stages:
+        alert = "Behind schedule: " + ", ".join(titles[s] for s in status.overdue_stages) + " overdue."
+        level = "warning"
+    else:
+        alert, level = "", ""
+    return Headline(
+        stage=titles.get(status.current_stage, NOT_YET_REGISTERED),
+        progress=f"{status.progress:.0%}" if pd.notna(status.progress) else "nothing due yet",
+        deadline=f"{status.next_deadline:%d %b %Y}" if status.next_deadline else "none",
+        days_left=f"{status.days_left} days" if status.days_left is not None else None,
+        days_left_overdue=(status.days_left or 0) < 0,
+        status=status.label, alert=alert, alert_level=level)
+
+
+def checklist_tables(detail: ProjectDetail) -> list[tuple[str, pd.DataFrame]]:
+    """Each stage's requirements with their latest status and evidence, titled
+    ``"Formation: 4 of 7 met"``, in the standard's order."""
+    out = []
+    for stage_title, part in detail.checklist.groupby("stage_title", sort=False):
+        met = int((part["status"] == "met").sum())
+        out.append((f"{stage_title}: {met} of {len(part)} met", pd.DataFrame({
+            "Requirement": part["title"], "Mandatory": part["mandatory"],
+            "Status": part["status"].map(STATUS_ICONS).fillna(part["status"]),
+            "Evidence": part["evidence_url"], "Note": part["note"],
+            "Recorded": pd.to_datetime(part["recorded_at"]).dt.date,
+        })))
+    return out
+
+
+def submissions_table(detail: ProjectDetail) -> pd.DataFrame:
+    """Every submission and its reviews (blank cells where there is no review yet)."""
+    subs = detail.submissions
+    return pd.DataFrame({
+        "Stage": subs["stage"].str.title(), "Submitted": subs["kind"], "On": subs["submitted_on"],
+        "Review": subs["round"], "Outcome": subs["outcome"], "Reviewed": subs["reviewed_on"],
+        "Notes": subs["notes"], "Document": subs["document_url"],
+    }).astype(object).where(lambda f: f.notna(), "")
+
+
+def reports_table(detail: ProjectDetail) -> pd.DataFrame:
+    """The annual progress reports: due, submitted, status."""
+    reports = detail.reports
+    return pd.DataFrame({"Report": reports["report"], "Due": reports["due_on"],
+                         "Submitted": reports["submitted_on"], "Status": reports["status"]})
+
+
+def target_caption(target: pd.Series, district_values: pd.DataFrame,
+                   region_values: pd.DataFrame) -> str:
+    """One target's path in words, with the dashboard's current value for the district and the
+    region where the target is linked to an indicator.
+
+    Parameters
+    ----------
+    target : pandas.Series
+        A row of the target tracker.
+    district_values, region_values : pandas.DataFrame
+        ``indicator_values`` of the project's district and of the region, indexed by indicator.
+    """
+    line = (f"Baseline {target['baseline']:g} ({target['baseline_year']}) → target "
+            f"{target['target']:g} ({target['target_year']}), {target['direction']}.")
+    indicator_id = target.get("indicator_id")
+    if indicator_id in BY_ID and indicator_id in district_values.index:
+        indicator = BY_ID[indicator_id]
+        here = format_value(indicator, district_values.loc[indicator_id, "value"])
+        there = format_value(indicator, region_values.loc[indicator_id, "value"])
+        line += f" Dashboard now: {here} in the district, {there} region-wide."
+    return line
+
+
+def commitments_table(detail: ProjectDetail) -> pd.DataFrame:
+    """Targets on track per Commitment."""
+    return detail.commitments.rename(columns={
+        "commitment": "Commitment", "targets": "Targets", "with_data": "With data",
+        "achieved": "Achieved", "on_track": "On track", "needs_attention": "Needs attention",
+        "no_data": "No data yet", "share_on_track": "Share on track"})
+
+
+def team_note() -> str:
+    """What an Accredited Practitioner's credential means, from the programme's rules."""
+    years = CREDENTIAL_MONTHS // 12
+    return (f"An Accredited Practitioner's credential lasts {years} years and renews with "
+            f"{CE_HOURS_REQUIRED:g} hours of continuing education.")
+
+
+def team_table(detail: ProjectDetail) -> pd.DataFrame:
+    """The Accredited Practitioners on the team with their credential status."""
+    team = detail.team
+    return pd.DataFrame({
+        "Practitioner": team["name"], "Role": team["role"], "Organisation": team["organisation"],
+        "Credential expires": team["expires_on"], "Credential": team["status"],
+        "CE hours": team["ce_hours"], "Hours still needed": team["ce_hours_needed"],
+    })

@@ -1,0 +1,50 @@
+"""Sample City: a deterministic, fictional region written in the real public formats.
+
+``python -m indicators sample OUT_DIR`` writes it (:func:`write_sample`); the copy committed
+under ``data/sample/`` is what the app loads on first run, and a test proves this package
+reproduces it byte for byte.
+
+The city is invented (state code 99, which the Census Bureau does not use, placed in the Gulf
+of Mexico so that it can never be mistaken for a real place), but its geography tells the kind
+of story real cities tell, for a user to discover:
+
+- an **interstate corridor** crossing the south of downtown, with a spur north: high traffic
+  proximity, diesel particulate matter and asthma along it;
+- an **industrial edge** along the east: hazardous-waste sites, a Superfund site, hot and paved;
+- **historically redlined neighbourhoods** (HOLC grade D, 1938) south and east of downtown,
+  where today more residents are people of colour, poverty is higher and tree canopy thinner;
+- a **gentrifying ring** west and north-east of downtown: rising incomes, heavy rent burden;
+- leafy, affluent, mostly White **north-western hills**.
+
+Every value is drawn from a seeded random generator around that story, so numbers look like
+real ACS estimates (with margins of error, sentinels for suppressed medians, a near-empty
+industrial tract) without describing anyone.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from pyproj import Transformer
+
+from indicators.sample.city import LOCAL_CRS, SEED, make_city, tract_table
+from indicators.sample.formats import write_files
+
+__all__ = ["write_sample"]
+
+
+def write_sample(out_dir: Path) -> list[Path]:
+    """Write every file of the Sample City region (and its ``manifest.toml``) into ``out_dir``.
+
+    Returns
+    -------
+    list of Path
+        The files written, sorted.
+    """
+    rng = np.random.default_rng(SEED)
+    city = make_city(rng)
+    tracts = tract_table(city, rng)
+    to_lonlat = Transformer.from_crs(LOCAL_CRS, "EPSG:4326", always_xy=True)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return sorted(write_files(out_dir, city, tracts, to_lonlat, rng))

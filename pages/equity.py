@@ -1,0 +1,115 @@
+"""Equity gaps (city staff): segregation, disparities between majority-people-of-colour and
+majority-White areas, race-iterated gaps, and where overburdened tracts are."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from indicators.present import charts, map_layers, queries, tables
+from ui import frame
+from ui.data import base_map, load
+from ui.widgets import legend
+
+SEGREGATION_HELP = (
+    "**Dissimilarity** (0-1): the share of one group that would have to move for both groups to "
+    "be spread evenly across tracts; above 0.6 is usually called high. **Isolation** (0-1): the "
+    "share of the group among the neighbours of its average member. **Theil's H** (0-1): how much "
+    "less diverse tracts are than the area as a whole, across all groups."
+)
+NEEDS_RACE = "Not available for this region: it needs counts of people by race and ethnicity."
+
+
+def segregation(names: dict[str, str], region: str) -> None:
+    """Segregation indices for the region and each district, explained."""
+    st.subheader("Segregation")
+    table = load(queries.segregation)
+    if table.empty:
+        st.info(NEEDS_RACE)
+        return
+    st.dataframe(tables.segregation_wide(table, names, region), width="stretch")
+    st.markdown(SEGREGATION_HELP)
+    st.caption("Within a district the indices describe how its own tracts differ; computed with "
+               "PySAL's segregation package on the area-weighted pieces of tracts.")
+
+
+def disparities(region: str) -> None:
+    """Every indicator in majority-POC vs majority-White areas."""
+    st.subheader("Majority people-of-colour areas compared with majority-White areas")
+    table = tables.disparity_frame(load(queries.disparities))
+    if table.empty:
+        st.info(NEEDS_RACE)
+        return
+    st.plotly_chart(charts.disparity_bars(table[table["direction"] != "neutral"]), width="stretch")
+    first = table.iloc[0]
+    st.caption(f"Tracts where most residents are people of colour ({first.poc_units} tracts, "
+               f"{first.poc_population:,.0f} people) against tracts where most are White "
+               f"({first.white_units} tracts, {first.white_population:,.0f} people), within {region}. "
+               "A ratio above 1 means the value is higher in majority people-of-colour areas. "
+               "Orange bars: people-of-colour areas are worse off; blue: White areas are.")
+    st.dataframe(tables.disparity_view(table), hide_index=True, width="stretch")
+    st.download_button("Download the disparities (CSV)", table.to_csv(index=False),
+                       file_name="disparities.csv", mime="text/csv")
+
+
+def race_gaps(names: dict[str, str], region: str) -> None:
+    """Black and White householders' homeownership and income by district."""
+    st.subheader("Black and White households")
+    gaps = load(queries.race_gaps)
+    if gaps.empty:
+        st.info("Not available for this region: it needs the race-iterated ACS tables "
+                "(B25003B/H for homeownership, B19013B/H for income).")
+        return
+    gaps = tables.race_gap_names(gaps, names, region)
+    for measure, money in (("Homeownership rate", False), ("Median household income", True)):
+        part = gaps[gaps["measure"] == measure].dropna(subset=["black", "white"], how="all")
+        if part.empty:
+            continue
+        st.markdown(f"**{measure}** by race of householder")
+        st.plotly_chart(charts.race_gap_bars(part, measure, money), width="stretch")
+    st.caption("From ACS tables B25003B/H and B19013B/H. District incomes are household-weighted "
+               "averages of tract medians (approximate); small groups give wide margins.")
+
+
+def burdened_map() -> None:
+    """Map of CEJST-style overburdened tracts with the burdens that flag them."""
+    st.subheader("Where pollution or poor health meets low income")
+    burdens = load(queries.unit_burdens)
+    if burdens.empty or burdens["flagged"].isna().all():
+        st.info("Not available for this region: it needs low-income and burden indicators.")
+        return
+    data = load(queries.map_data)
+    layer, key = map_layers.burden_layer(data, burdens)
+    st_folium(base_map(), key="equity_map", height=420, use_container_width=True,
+              feature_group_to_add=[layer, map_layers.districts_layer(data.districts, None)],
+              returned_objects=[])
+    legend(key)
+    st.caption("The CEJST rule, with percentiles among this region's tracts. Hover a tract for the "
+               "burdens that flagged it.")
+    flagged = tables.flagged_units(burdens, load(queries.units), data.unit_ids)
+    with st.expander(f"The {len(flagged)} overburdened tracts as a table"):
+        st.dataframe(flagged, hide_index=True, width="stretch")
+
+
+def main() -> None:
+    """The equity page, section by section."""
+    region = load(queries.place)
+    names = load(queries.district_names)
+    st.title("Equity gaps")
+    st.write(f"Who bears the burdens in {region}: segregation, gaps between majority "
+             "people-of-colour and majority-White areas, and gaps between Black and White households.")
+    disparities(region)
+    burdened_map()
+    race_gaps(names, region)
+    segregation(names, region)
+    lq = load(queries.location_quotients)
+    if not lq.empty:
+        st.subheader("Who lives where (location quotients)")
+        st.dataframe(tables.location_quotient_table(lq, names), width="stretch")
+        st.caption("A group's share of a district divided by its share of the region: 1 is the "
+                   "same as the region, 2 twice as concentrated.")
+
+
+frame.frame_guard()
+with frame.page_boundary("the equity page"):
+    main()

@@ -1,0 +1,82 @@
+"""The pages' access to data: one read-only connection per process and database build, every
+query a cached call of :mod:`indicators.present.queries`, and the certification records.
+
+Caches are keyed by the database file's build (its path and modification time), so a new
+``build`` swapped in by ``os.replace`` is picked up by the next page run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import duckdb
+import folium
+import streamlit as st
+
+from indicators import config
+from indicators.certification import records
+from indicators.present import maps, queries
+from indicators.store.database import connect_readonly
+
+T = TypeVar("T")
+
+
+def db_version() -> str:
+    """Identifies the database file's current build (its path and modification time)."""
+    path = config.indicators_db()
+    return f"{path}|{path.stat().st_mtime_ns}"
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _connection(version: str) -> duckdb.DuckDBPyConnection:
+    return connect_readonly(Path(version.split("|")[0]))
+
+
+def cursor() -> duckdb.DuckDBPyConnection:
+    """A cursor on the shared read-only connection (cursors are safe across sessions' threads)."""
+    return _connection(db_version()).cursor()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached(name: str, args: tuple[Any, ...], version: str) -> Any:
+    return getattr(queries, name)(cursor(), *args)
+
+
+def load(query: Callable[..., T], *args: Any) -> T:
+    """``query(connection, *args)`` for a function of :mod:`indicators.present.queries`, cached
+    per database build (the arguments must be hashable values)."""
+    if getattr(queries, query.__name__, None) is not query:
+        raise TypeError(f"{query!r} is not a function of indicators.present.queries")
+    return _cached(query.__name__, args, db_version())
+
+
+def base_map() -> folium.Map:
+    """The folium map frame (no layers) for a page; layers are swapped in with
+    ``st_folium(feature_group_to_add=...)``.
+
+    A fresh object every run, on purpose: ``st_folium`` adds the feature groups it is given to
+    the map object, so a map cached across runs would carry the previous run's layers into its
+    script (where they no longer exist) and fail to draw. Its script is the same every run for
+    the same data (st_folium normalises the generated ids), so the browser keeps the map it has
+    and only the layers change.
+    """
+    return maps.offline_map(load(queries.map_data).bounds)
+
+
+@st.cache_resource(show_spinner=False)
+def _seeded(region: str, db: str) -> bool:
+    if not Path(db).exists() and not Path(region).exists():
+        raise records.RecordError(f"The region folder {region} is not available here, so its "
+                                  "certification records cannot be set up; set JC_REGION to it.")
+    return records.seed_if_absent(Path(region), Path(db))
+
+
+def records_db() -> Path:
+    """The certification records database, created from the region's certification file the
+    first time it is needed (never touched by ``build``, never overwritten)."""
+    db = config.certification_db()
+    manifest = load(queries.meta).get("manifest_path", "")
+    _seeded(str(Path(manifest).parent) if manifest else str(config.region_dir()), str(db))
+    return db

@@ -1,0 +1,92 @@
+"""The frame around every page: the navigation, the first-run build, the sidebar and the error
+boundary.
+
+Navigation is drawn by the app itself (``st.page_link`` under section headings in the sidebar)
+and Streamlit's own is switched off (``client.showSidebarNavigation = false``): because the page
+scripts live in a folder named ``pages/``, Streamlit answers a fresh server's very first request
+in its legacy multipage mode, whose navigation lists every file of that folder by file name.
+With Streamlit's navigation hidden, that first run shows nothing but the app's own links, and
+:func:`frame_guard` hands it to ``app.py`` at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+
+import streamlit as st
+from streamlit.navigation.page import StreamlitPage
+from streamlit.runtime.pages_manager import PagesManager
+
+from indicators import config
+from indicators.present import queries
+from indicators.problems import InputError
+from indicators.store.build import build
+from ui.data import load
+
+log = logging.getLogger("dashboard")
+
+
+def frame_guard() -> None:
+    """Make sure the page runs inside ``app.py``'s frame (the first line of every page).
+
+    On a fresh server's very first request Streamlit runs the page script in its legacy
+    ``pages/`` mode, without ``app.py`` (no first-run build, no sidebar). Switching that mode
+    off and rerunning hands the request to ``app.py``'s ``st.navigation``, which opens the same
+    page (pages are found by their URL path, which is the script's file name).
+    """
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
+def ensure_database() -> bool:
+    """Build the database on first run with a progress bar; explain input errors plainly."""
+    path = config.indicators_db()
+    if path.exists():
+        return True
+    bar = st.progress(0.0, text="Preparing the data for first use (a few seconds)…")
+    try:
+        build(config.region_dir(), path, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
+    except InputError as exc:
+        bar.empty()
+        st.error("The region's data could not be loaded. Nothing was changed. The problems:")
+        st.markdown("\n".join(f"- {p}" for p in exc.problems if p.severity == "error"))
+        return False
+    bar.empty()
+    return True
+
+
+def sidebar(pages: Mapping[str, Sequence[StreamlitPage]]) -> None:
+    """Region name, the sample-data banner, the pages by section, data vintages: on every page."""
+    meta = load(queries.meta)
+    layers = load(queries.layers)
+    with st.sidebar:
+        st.markdown(f"**{meta.get('region_name', '')}**")
+        if meta.get("sample") == "true":
+            st.warning("**Fictional sample data.** These places, people and projects do not "
+                       "exist; they show how the dashboard works.", icon=":material/info:")
+        for section, members in pages.items():
+            st.caption(section)
+            for page in members:
+                st.page_link(page)
+        vintages = sorted({v for v in layers["vintage"] if v})
+        st.caption("Data: " + "; ".join(vintages))
+        st.caption(f"Built {meta.get('built_at', '')[:10]}")
+
+
+@contextmanager
+def page_boundary(what: str = "this page") -> Iterator[None]:
+    """Catch any unexpected error at the page boundary: the user gets a plain explanation,
+    the server log gets the traceback. Streamlit's own stop/rerun signals pass through."""
+    try:
+        yield
+    except Exception:
+        log.exception("error while drawing %s", what)
+        st.error(
+            f"Sorry, {what} could not be shown because of an unexpected problem. The data are "
+            "safe and unchanged; reloading the page usually helps. If it keeps happening, please "
+            "tell the dashboard's maintainers (the details are in the server's log).",
+            icon="⚠️",
+        )

@@ -1,0 +1,134 @@
+"""The editor's forms on the Project page (only drawn for a signed-in editor).
+
+Each form writes through :mod:`indicators.certification.records` with the project ``version`` the editor saw
+when the page was drawn, so a change made meanwhile by someone else is refused with a clear
+message instead of being overwritten. Every write is one transaction plus an audit-log entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from indicators.certification import records
+from indicators.metrics.framework import COMMITMENT_NAMES
+from indicators.metrics.registry import BY_ID, INDICATORS
+from ui.data import records_db
+
+
+def seen_version_key(project_id: str) -> str:
+    """Session key holding the project version shown to the editor."""
+    return f"seen_version_{project_id}"
+
+
+def _save(write: Callable[..., records.WriteResult], project_id: str, **fields: object) -> None:
+    """Run one write with the version the editor saw; report the outcome in plain words."""
+    seen = st.session_state.get(seen_version_key(project_id))
+    try:
+        result = write(project_id, actor=st.session_state["_editor_name"], version=seen,
+                       db=records_db(), **fields)
+    except records.ConflictError as exc:
+        st.warning(f"{exc} Your entry was not saved.", icon=":material/sync_problem:")
+        return
+    except records.RecordError as exc:
+        st.error(f"Not saved: {exc}", icon=":material/error:")
+        return
+    st.session_state[seen_version_key(project_id)] = result.version
+    st.session_state["_saved"] = f"Saved to {result.table} (record {result.record_id})."
+    st.rerun()
+
+
+def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
+    """Forms for requirements, observations, targets, submissions, reviews and stages."""
+    pid = detail.project["project_id"]
+    st.session_state["_editor_name"] = editor
+    st.subheader("Update this project")
+    if st.session_state.get("_saved"):
+        st.success(st.session_state.pop("_saved"), icon=":material/check_circle:")
+    tabs = st.tabs(["Requirement", "Observation", "New target", "Submission", "Review", "Stage"])
+    with tabs[0], st.form(f"req_{pid}", clear_on_submit=True):
+        items = detail.checklist
+        requirement = st.selectbox("Requirement", items["requirement_id"], format_func=dict(
+            zip(items["requirement_id"], items["stage_title"] + ": " + items["title"], strict=True)).get)
+        status = st.selectbox("Status", ["met", "in progress", "not started", "not applicable"])
+        evidence = st.text_input("Evidence link (https://...)")
+        note = st.text_input("Note")
+        if st.form_submit_button("Record status"):
+            _save(records.record_requirement_status, pid, requirement_id=requirement, status=status,
+                  evidence_url=evidence or None, note=note or None)
+    with tabs[1], st.form(f"obs_{pid}", clear_on_submit=True):
+        if detail.targets.empty:
+            st.caption("This project has no targets yet: add one first.")
+        labels = dict(zip(detail.targets["target_id"], detail.targets["indicator"], strict=True))
+        target = st.selectbox("Target", list(labels), format_func=labels.get)
+        value = st.number_input("Observed value (in the target's unit)", value=None, format="%.3f")
+        observed_on = st.date_input("Observed on", value=date.today(), max_value=date.today())
+        source = st.text_input("Source")
+        if st.form_submit_button("Record observation"):
+            _save(records.add_observation, pid, target_id=target, value=value,
+                  observed_on=observed_on, source=source or None)
+    with tabs[2], st.form(f"target_{pid}", clear_on_submit=True):
+        indicator = st.selectbox("Dashboard indicator (optional)", [None] + [i.id for i in INDICATORS],
+                                 format_func=lambda i: "(none)" if i is None else BY_ID[i].label)
+        name = st.text_input("Indicator name (as in the Targets Template)")
+        commitment = st.selectbox("Commitment", COMMITMENT_NAMES)
+        a, b = st.columns(2)
+        baseline = a.number_input("Baseline", value=None, format="%.3f")
+        baseline_year = b.number_input("Baseline year", value=date.today().year, step=1)
+        target_value = a.number_input("Target", value=None, format="%.3f")
+        target_year = b.number_input("Target year", value=date.today().year + 5, step=1)
+        direction = a.selectbox("Direction", ["decrease", "increase"])
+        unit = b.text_input("Unit", value="%")
+        definition = st.text_input("Definition")
+        data_source = st.text_input("Data source")
+        frequency = st.selectbox("Frequency", ["annual", "every two years", "every five years"])
+        if st.form_submit_button("Add target"):
+            _save(records.add_target, pid, commitment=commitment, baseline=baseline,
+                  baseline_year=baseline_year, target=target_value, target_year=target_year,
+                  direction=direction, indicator=name or None, indicator_id=indicator, unit=unit,
+                  definition=definition or None, data_source=data_source or None,
+                  frequency=frequency)
+    stages = [s.id for s in detail.standard.stages if not s.automatic]
+    titles = {s.id: s.title for s in detail.standard.stages}
+    with tabs[3], st.form(f"sub_{pid}", clear_on_submit=True):
+        stage = st.selectbox("Stage", stages, format_func=titles.get)
+        kind = st.text_input("What was submitted", placeholder="e.g. Declaration of Collaboration")
+        submitted_on = st.date_input("Submitted on", value=date.today(), max_value=date.today())
+        link = st.text_input("Document link (https://...)")
+        if st.form_submit_button("Record submission"):
+            _save(records.record_submission, pid, stage=stage, submitted_on=submitted_on,
+                  kind=kind or None, document_url=link or None)
+    with tabs[4], st.form(f"rev_{pid}", clear_on_submit=True):
+        subs = detail.submissions.drop_duplicates("submission_id")
+        options = dict(zip(subs["submission_id"], subs["kind"] + " (" + subs["submitted_on"].astype(str)
+                           + ")", strict=True))
+        submission = st.selectbox("Submission", list(options), format_func=options.get)
+        review_round = st.selectbox("Round", ["preliminary", "final"])
+        outcome = st.selectbox("Outcome", ["endorsed", "revisions requested", "not endorsed"])
+        reviewed_on = st.date_input("Reviewed on", value=date.today(), max_value=date.today())
+        notes = st.text_area("Reviewers' notes")
+        if st.form_submit_button("Record review"):
+            _save(records.record_review, pid, submission_id=submission, review_round=review_round,
+                  outcome=outcome, reviewed_on=reviewed_on, notes=notes or None)
+    with tabs[5], st.form(f"stage_{pid}", clear_on_submit=True):
+        stage = st.selectbox("Stage reached", stages, format_func=titles.get)
+        occurred_on = st.date_input("On", value=date.today(), max_value=date.today())
+        note = st.text_input("Note")
+        if st.form_submit_button("Record stage"):
+            _save(records.record_stage_change, pid, stage=stage, occurred_on=occurred_on,
+                  note=note or None)
+
+
+def change_history(project_id: str) -> None:
+    """The project's audit log, newest first (who, when, what, before, after)."""
+    log = records.audit_log(project_id, limit=200, db=records_db())
+    with st.expander(f"Change history ({len(log)} entries)"):
+        if log.empty:
+            st.caption("No changes recorded since the records were set up.")
+            return
+        st.dataframe(pd.DataFrame({"When": log["at"], "Who": log["actor"], "What": log["action"],
+                                   "Table": log["table_name"], "Before": log["before"],
+                                   "After": log["after"]}), hide_index=True, width="stretch")

@@ -1,0 +1,52 @@
+"""Widgets several pages use: the indicator chooser, a map legend, the certification status date."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+
+from indicators.certification import records
+from indicators.metrics.registry import BY_ID, Indicator
+from indicators.present.map_layers import Legend
+
+
+def indicator_select(label: str, key: str, options: list[Indicator], default: str,
+                     bind: bool = True) -> Indicator:
+    """A selectbox of indicators (by id, shown by label), bound to the URL."""
+    ids = [i.id for i in options]
+    index = ids.index(default) if default in ids else 0
+    chosen = st.selectbox(
+        label, ids, index=index, key=key, format_func=lambda i: BY_ID[i].label,
+        bind="query-params" if bind else None,
+    )
+    return BY_ID[chosen or ids[index]]
+
+
+def legend(entries: Legend) -> None:
+    """A map legend drawn by Streamlit (no map JavaScript needed): its title, then a swatch and
+    the range of values for each class."""
+    swatches = "".join(
+        f"<span style='display:inline-block;margin:2px 10px 2px 0;white-space:nowrap'>"
+        f"<span style='display:inline-block;width:14px;height:14px;background:{colour};"
+        f"border:1px solid #999;vertical-align:middle;margin-right:4px'></span>"
+        f"{html.escape(text)}</span>"
+        for text, colour in entries.entries)
+    st.markdown(f"<div style='font-size:0.9rem'><b>{html.escape(entries.title)}</b><br>{swatches}</div>",
+                unsafe_allow_html=True)
+
+
+def status_date(db_path: Path) -> date:
+    """The "Status as of" date, bound to the URL (``as_of``); it opens on
+    :func:`indicators.certification.records.status_date` (the sample's reference date for the
+    fictional records, else today) and says which date it shows."""
+    default = records.status_date(date.today(), db_path)
+    chosen = st.date_input("Status as of", value=default.day, key="as_of", bind="query-params",
+                           format="YYYY-MM-DD")
+    if chosen == default.day and default.reason != "today":
+        st.caption(f"Shown as of {chosen:%d %B %Y}, {default.reason}; choose another date above.")
+    else:
+        st.caption(f"Shown as of {chosen:%d %B %Y}.")
+    return chosen
