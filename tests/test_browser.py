@@ -225,7 +225,8 @@ def go_by_sidebar(tab: Tab, target: AppPage) -> None:
     """Click the sidebar link of ``target`` and wait for its page."""
     base = tab.url
     link = tab.page.locator(f'[data-testid="stSidebar"] a[href="{target.path}"]')
-    assert link.count() == 1, f"the sidebar has no link to /{target.path} ({target.name})"
+    link.first.wait_for(state="visible")  # page links are drawn just after the rest of a run
+    assert link.count() == 1, f"the sidebar has {link.count()} links to /{target.path} ({target.name})"
     before = tab.page.locator("h1").first.inner_text()
     link.click()
     tab.page.wait_for_url(f"{base}/{target.path}")
@@ -417,6 +418,10 @@ def test_a_fresh_server_opens_any_page_url_first(browser: Browser, sample_db: Pa
             heading = page.locator("h1", has_text=target.title) if target.title else page.locator("h1")
             heading.first.wait_for(timeout=FIRST_LOAD_TIMEOUT_MS)
             wait_idle(page)
+            # Page links are drawn a moment after the rest of the run (once the browser has the
+            # app's pages); wait for all of them before reading what was seen.
+            page.wait_for_function(f"() => document.querySelectorAll("
+                                   f"'[data-testid=\"stSidebar\"] a').length >= {len(PAGES)}")
             seen = page.evaluate("() => ({nav: [...window.__jcSeen.nav], "
                                  "notFound: window.__jcSeen.notFound})")
             current = page.evaluate("() => location.pathname")

@@ -204,7 +204,7 @@ def _json_default(value: object) -> object:
 def read_document(path: Path) -> dict[str, Any]:
     """Read a certification document (JSON) and check its outline.
 
-    The full content is checked as it is loaded (:mod:`indicators.records_seed`); this only
+    The full content is checked as it is loaded (:mod:`indicators.certification.seed`); this only
     makes sure the file is the right kind of document.
 
     Raises

@@ -6,7 +6,7 @@
   :func:`project_detail`, :func:`commitment_summary`, :func:`practitioners`,
   :func:`audit_log`, :func:`requirement_history`, :func:`project_version`,
   :func:`database_info`, :func:`dump`;
-- write functions for an authorised editor (see :mod:`indicators.records_write`):
+- write functions for an authorised editor (see :mod:`indicators.certification.writes`):
   :func:`record_requirement_status`, :func:`record_submission`, :func:`record_review`,
   :func:`add_target`, :func:`add_observation`, :func:`record_stage_change`,
   :func:`add_project`. Bad input raises :class:`RecordError`; a stale ``version`` raises
@@ -99,7 +99,7 @@ class ProjectDetail:
     status : ProjectStatus
         Current stage, progress, next deadline, overdue stages, lapse.
     stages : DataFrame
-        :func:`~indicators.certification.stage_table`.
+        :func:`~indicators.certification.rules.stage_table`.
     timeline : DataFrame
         ``on``, ``kind`` (registered, submitted, review, reached, deadline), ``stage``, ``what``,
         ``detail``; sorted by date.
@@ -115,7 +115,7 @@ class ProjectDetail:
     observations : DataFrame
         Every observation of the project's targets, in date order.
     commitments : DataFrame
-        Targets on track per Commitment (:func:`~indicators.tracker.share_on_track`).
+        Targets on track per Commitment (:func:`~indicators.certification.tracker.share_on_track`).
     team : DataFrame
         Practitioners assigned, with their role and credential status.
     """

@@ -4,7 +4,7 @@ Pure functions: DataFrames and dataclasses in, values out. Nothing here reads a 
 clock; every rule takes the date it is evaluated at (``as_of``), and records dated after it
 (statuses recorded, submissions made, reviews given) are ignored, so the same records give the
 same answer for the same date. The records themselves are read and written by
-:mod:`indicators.records`; the stages, checklists and due rules come from
+:mod:`indicators.certification.records`; the stages, checklists and due rules come from
 :mod:`indicators.certification.standard`. The target tracker and the practitioner rules are in
 :mod:`indicators.certification.tracker`.
 

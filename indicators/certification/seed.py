@@ -1,7 +1,7 @@
 """Creating ``certification.duckdb`` from a region's certification document, once.
 
 The document is the JSON file a region's manifest names with ``role = "certification"`` (the
-Sample City's is written by :mod:`indicators.sample_records`). Its outline::
+Sample City's is written by :mod:`indicators.sample.records`). Its outline::
 
     {"format": "just-communities/certification-records", "format_version": 1,
      "region": "...", "fictional": true, "reference_date": "2026-11-01",
@@ -20,7 +20,7 @@ Sample City's is written by :mod:`indicators.sample_records`). Its outline::
                    "team": [{"practitioner_id", "role", "since"}]}]}
 
 Every value is checked with the same rules as an editor's input; a bad document raises
-:class:`~indicators.records_checks.RecordError` naming the project and item, and no database is
+:class:`~indicators.certification.checks.RecordError` naming the project and item, and no database is
 created.
 """
 
@@ -51,6 +51,8 @@ from indicators.certification.rules import OUTCOMES, ROUNDS, STATUSES, requireme
 from indicators.certification.standard import Standard, default_version, get_standard
 from indicators.certification.tracker import CREDENTIAL_MONTHS
 from indicators.dates import add_months
+from indicators.ingest.manifest import load_manifest
+from indicators.problems import InputError
 
 SEED_ACTOR = "seed"
 
@@ -91,9 +93,6 @@ def seed_if_absent(source: Path, db_path: Path | None = None) -> bool:
 
 def _document(source: Path) -> tuple[dict[str, Any], str]:
     if source.is_dir() or source.suffix == ".toml":
-        from indicators.ingest.manifest import load_manifest
-        from indicators.problems import InputError
-
         try:
             layers = load_manifest(source).of_role("certification")
         except InputError as exc:
@@ -170,7 +169,7 @@ def _project(raw: dict[str, Any], tables: dict[str, list], practitioners: set[st
     try:
         standard = get_standard(version)
     except ValueError as exc:
-        raise RecordError(f"{exc}; use one of the versions in indicators/standard.toml.") from None
+        raise RecordError(f"{exc}; use one of the versions in indicators/certification/standard.toml.") from None
     pid = check.slug(raw.get("project_id"), "project id")
     registered = check.day(raw.get("registered_on"), "registration date")
     tables["projects"].append({
@@ -208,7 +207,7 @@ def _statuses(pid: str, items: list[dict[str, Any]], known: set[str], tables: di
         requirement = item.get("requirement_id")
         if requirement not in known:
             raise RecordError(f"the requirement {requirement!r} is not in this project's checklist; "
-                              "use an id from indicators/standard.toml.")
+                              "use an id from indicators/certification/standard.toml.")
         try:
             recorded_at = datetime.fromisoformat(str(item.get("recorded_at")))
         except ValueError:

@@ -5,7 +5,7 @@ Every write follows the same steps:
 1. the values are checked (types, choices, dates) before the database is opened;
 2. one transaction on a brief connection: the project is looked up, the ``version`` the editor
    saw is compared with the stored one (a different one raises
-   :class:`~indicators.records_checks.ConflictError`: someone else changed the project
+   :class:`~indicators.certification.checks.ConflictError`: someone else changed the project
    meanwhile), the input is checked against the records (unknown requirement, stage skipped,
    dates out of order...), then the new row, its ``audit_log`` entry (who, when, what, before,
    after) and the project's new version are written together;

@@ -3,11 +3,11 @@ shapefiles (folder or .zip), GeoJSON, GeoPackage and GeoParquet.
 
 Every function here either returns data or raises :class:`~indicators.problems.LayerError`
 with a message a user can act on. Nothing here knows about canonical variables; that is
-:mod:`indicators.sources.profiles`.
+:mod:`indicators.ingest.profiles`.
 
 Tables are read with every cell as text, so that GEOIDs keep their leading zeros and numeric
 parsing (sentinels, annotations, thousands separators) happens in one place
-(:func:`indicators.sources.values.to_number`).
+(:func:`indicators.ingest.values.to_number`).
 """
 
 from __future__ import annotations

@@ -61,7 +61,7 @@ def roll_up(extract: Extract, to_level: str) -> Extract:
 
 
 def _grouped_sum_moe(est: pd.Series, moe: pd.Series, groups: pd.Index) -> pd.Series:
-    """:func:`indicators.moe.sum_moe` within groups, vectorised (Census zero rule included)."""
+    """:func:`indicators.metrics.moe.sum_moe` within groups, vectorised (Census zero rule included)."""
     zero = est == 0
     squares = (moe.where(~zero, 0.0) ** 2).groupby(groups).sum(min_count=1)
     largest_zero = moe.where(zero).groupby(groups).max().fillna(0.0)

@@ -2,8 +2,9 @@
 
 The crosswalk is the slow, geometric part of areal interpolation, so it is computed once per
 build and stored (table ``crosswalk``); every variable is then aggregated from it by a sparse
-matrix product (:mod:`indicators.aggregate`). The peer it must match is
-``tobler.area_interpolate`` (extensive variables, ``allocate_total=True``).
+matrix product (:mod:`indicators.metrics.aggregate`). The peer it must match is
+``tobler.area_interpolate`` (extensive variables, ``allocate_total=False``: a unit's people
+outside every district are not pushed into the districts).
 """
 
 from __future__ import annotations

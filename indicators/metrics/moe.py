@@ -63,8 +63,16 @@ def proportion_moe(num: ArrayLike, den: ArrayLike, moe_num: ArrayLike, moe_den: 
 
     Examples
     --------
+    p = 25 / 100 = 0.25; sqrt(5**2 - 0.25**2 * 10**2) / 100 = sqrt(18.75) / 100:
+
     >>> round(float(proportion_moe(25.0, 100.0, 5.0, 10.0)), 6)
-    0.045069
+    0.043301
+
+    Where the term is negative (a small numerator MOE), the ratio formula:
+    sqrt(1**2 + 0.25**2 * 10**2) / 100 = sqrt(7.25) / 100:
+
+    >>> round(float(proportion_moe(25.0, 100.0, 1.0, 10.0)), 6)
+    0.026926
     """
     x, y, mx, my = (np.asarray(a, dtype=float) for a in (num, den, moe_num, moe_den))
     with np.errstate(divide="ignore", invalid="ignore"):

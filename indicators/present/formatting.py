@@ -23,7 +23,7 @@ def format_value(indicator: Indicator, value: float | None) -> str:
 
     Examples
     --------
-    >>> from indicators.registry import get
+    >>> from indicators.metrics.registry import get
     >>> format_value(get("rent_burden"), 0.4126), format_value(get("median_income"), 52312.0)
     ('41%', '$52,300')
     """

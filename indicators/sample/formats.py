@@ -7,8 +7,8 @@
 - EJScreen 2.3: the block-group CSV (``ID``, ``ACSTOTPOP``, ``PM25``, ``DSLPM``, ``PTRAF``...);
 - CDC PLACES: the long tract CSV (``LocationName``, ``MeasureId``, ``Data_Value``...);
 - land cover: a generic GEOID-keyed CSV, mapped through the manifest;
-- certification records: the JSON document :mod:`indicators.records_seed` reads
-  (:mod:`indicators.sample_records`).
+- certification records: the JSON document :mod:`indicators.certification.seed` reads
+  (:mod:`indicators.sample.records`).
 
 Output is byte-for-byte deterministic: fixed field order, fixed number formats, sorted rows.
 """

@@ -191,7 +191,7 @@ def certification_records(districts: list[tuple[str, str]], rng: np.random.Gener
     Returns
     -------
     dict
-        A document in the format :func:`indicators.records_seed.seed_if_absent` reads.
+        A document in the format :func:`indicators.certification.seed.seed_if_absent` reads.
 
     Raises
     ------

@@ -7,8 +7,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from indicators.ingest.columns import Columns
 from indicators.ingest.layer import Layer
-from indicators.ingest.tabular import Columns, Compute, Field, Profile
+from indicators.ingest.tabular import Compute, Field, Profile
 from indicators.metrics.variables import INCOME_BRACKET_VARIABLES
 
 # --------------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from indicators.ingest.columns import Columns
 from indicators.ingest.layer import Layer
-from indicators.ingest.tabular import Columns, Field, Profile
+from indicators.ingest.tabular import Field, Profile
 from indicators.problems import LayerError, Problems
 
 # --------------------------------------------------------------------------------------------
