@@ -169,7 +169,8 @@ def _project(raw: dict[str, Any], tables: dict[str, list], practitioners: set[st
     try:
         standard = get_standard(version)
     except ValueError as exc:
-        raise RecordError(f"{exc}; use one of the versions in indicators/certification/standard.toml.") from None
+        raise RecordError(f"{exc}; use one of the versions in "
+                          "indicators/certification/standard.toml.") from None
     pid = check.slug(raw.get("project_id"), "project id")
     registered = check.day(raw.get("registered_on"), "registration date")
     tables["projects"].append({
