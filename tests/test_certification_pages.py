@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.certification import records
+from indicators.sample.records import REFERENCE_DATE
 from tests.conftest import PROJECT
 from tests.test_pages import assert_clean, text_of
 
@@ -46,7 +47,8 @@ def test_portfolio_answers_who_is_behind_and_on_what(app):
     assert_clean(at)
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Projects"] == "12"
-    assert int(metrics["Behind schedule"]) >= 3
+    # On the sample records' reference date (the default status date for fictional records).
+    assert metrics["Behind schedule"] == "4"
     text = text_of(at)
     assert "Which projects are behind, and on what?" in text
     assert "**Lakeshore Neighbors Alliance** (Lakeshore): Commitment to the Pillars was due" in text
@@ -54,6 +56,26 @@ def test_portfolio_answers_who_is_behind_and_on_what(app):
     table = at.dataframe[0].value
     assert len(table) == 12 and {"Progress", "Next deadline", "Targets on track"} <= set(table.columns)
     assert at.get("plotly_chart"), "the stage funnel"
+
+
+def test_sample_records_are_shown_on_their_reference_date(app):
+    at = app("portfolio")
+    assert at.date_input(key="as_of").value == REFERENCE_DATE
+    assert ("Shown as of 1 November 2026, the fictional sample records' reference date"
+            in text_of(at))
+    at = app("project", {"project": "Lakeshore Neighbors Alliance"})
+    assert at.date_input(key="as_of").value == REFERENCE_DATE
+    metrics = {m.label: m for m in at.metric}
+    assert metrics["Next deadline"].value == "01 Feb 2025"
+    # 638 days before the reference date, whatever the calendar says today.
+    assert metrics["Next deadline"].delta == "-638 days"
+
+
+def test_a_link_with_a_date_opens_the_project_on_that_date(app):
+    at = app("project", {"project": "Lakeshore Neighbors Alliance", "as_of": "2025-01-01"})
+    assert at.date_input(key="as_of").value == date(2025, 1, 1)
+    assert {m.label: m.delta for m in at.metric}["Next deadline"] == "31 days"
+    assert_clean(at)
 
 
 def test_portfolio_filters_change_the_table(app):

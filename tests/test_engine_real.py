@@ -97,7 +97,9 @@ def test_cejst_rule_flags_no_tract_cejst_did_not(capsys):
     false_positives = int((ours & ~theirs).sum())
     assert false_positives == 0
     recall = (ours & theirs).sum() / theirs.sum()
-    assert recall > 0.3
+    # 641 of CEJST's 830 Georgia tracts: the file lacks CEJST's climate, energy, housing, water
+    # and workforce burdens, so the rest are flagged by burdens we cannot see.
+    assert (int(ours.sum()), int(theirs.sum())) == (641, 830)
     with capsys.disabled():
         print(f"\nCEJST-style rule on CEJST's own percentiles: {int(ours.sum())} tracts flagged, "
               f"0 not flagged by CEJST; recall {recall:.1%} of CEJST's {int(theirs.sum())} "
@@ -142,6 +144,7 @@ def test_real_builds_fill_indicator_values(fixture: str, request: pytest.Fixture
             SELECT min(value), max(value) FROM indicator_values v
             WHERE indicator_id IN ('poc_share', 'poverty', 'poverty_150', 'unemployment', 'uninsured')
         """).fetchone()
-    assert kinds["region"] == 1 and kinds["district"] in (25, 12) and kinds["unit"] > 900
-    assert available >= 15
+    units, districts, indicators = {"atlanta_2010_db": (1966, 25, 23), "atlanta_2020_db": (1006, 12, 25)}[fixture]
+    assert kinds == {"region": 1, "district": districts, "unit": units}
+    assert available == indicators
     assert rates[0] >= 0 and rates[1] <= 1

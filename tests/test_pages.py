@@ -137,7 +137,8 @@ def test_equity_page_shows_segregation_disparities_and_gaps(sample_db: Path, app
     for heading in ("Segregation", "Majority people-of-colour areas compared with majority-White "
                     "areas", "Black and White households"):
         assert heading in text
-    assert len(at.dataframe) >= 3 and at.get("plotly_chart")
+    # Disparities, overburdened tracts, segregation, location quotients.
+    assert len(at.dataframe) == 4 and at.get("plotly_chart")
 
 
 def test_methodology_lists_every_indicator(sample_db: Path, app_env):
@@ -157,7 +158,7 @@ def test_data_page_shows_provenance_and_downloads(sample_db: Path, app_env):
     assert "American Community Survey 5-year estimates" in set(layers["Layer"])
     assert {"Vintage", "Publisher", "Licence", "SHA-256"} <= set(layers.columns)
     labels = [b.label for b in at.get("download_button")]
-    assert labels.count("CSV") >= 5 and any(label.startswith("Download the whole database")
+    assert labels.count("CSV") == 6 and labels.count("Parquet") == 6 and any(label.startswith("Download the whole database")
                                             for label in labels)
 
 

@@ -60,7 +60,7 @@ def test_atlanta_2010_values_match_the_source(atlanta_2010_db: Path):
     # CEJST asthma is published x100 (969 = 9.69 %); we store percent.
     low, high = query(atlanta_2010_db, "SELECT min(estimate), max(estimate) FROM estimates "
                       "WHERE variable = 'asthma_prev'")[0]
-    assert low > 6 and high < 16
+    assert (low, high) == (pytest.approx(6.4), pytest.approx(15.7))  # CEJST's 640 and 1570
     names = [r[0] for r in query(atlanta_2010_db, "SELECT name FROM districts ORDER BY name")]
     assert names[0] == "NPU A" and "NPU Z" in names and "NPU U" not in names
 

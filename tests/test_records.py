@@ -115,6 +115,15 @@ def test_seed_refuses_a_broken_document_and_creates_nothing(tmp_path: Path):
     assert not target.parent.exists() or not any(target.parent.iterdir())  # no temp file left
 
 
+def test_fictional_records_open_on_their_reference_date(tmp_path: Path, db: Path):
+    sample = tmp_path / "sample.duckdb"
+    assert records.seed_if_absent(PROJECT / "data" / "sample", sample)
+    assert records.status_date(date(2027, 5, 1), sample) == records.StatusDate(
+        REFERENCE_DATE, "the fictional sample records' reference date")
+    # Real records (no "fictional" in their document) open on today's date.
+    assert records.status_date(date(2027, 5, 1), db) == records.StatusDate(date(2027, 5, 1), "today")
+
+
 def test_seed_from_the_sample_region_tells_its_story(tmp_path: Path):
     db = tmp_path / "certification.duckdb"
     assert records.seed_if_absent(PROJECT / "data" / "sample", db)
@@ -123,7 +132,7 @@ def test_seed_from_the_sample_region_tells_its_story(tmp_path: Path):
     assert len(folio) == 12
     assert {"", "registration", "commitment", "formation", "certified", "performance"} <= set(folio["stage"])
     assert folio["working_on"].str.contains("Roadmap").any()
-    assert folio["lapsed"].sum() == 1 and folio["overdue"].sum() >= 3
+    assert folio["lapsed"].sum() == 1 and folio["overdue"].sum() == 4
     assert set(folio["status"]) == {"lapsed", "overdue", "certified", "on schedule"}
     people = records.practitioners(REFERENCE_DATE, db)
     assert {"active", "expiring", "expired"} == set(people["status"])

@@ -15,8 +15,9 @@ def test_registry_has_no_problems():
     assert registry.check_registry() == []
 
 
-def test_registry_covers_every_commitment_with_at_least_25_indicators():
-    assert len(registry.INDICATORS) >= 25
+def test_registry_covers_every_commitment_with_42_indicators():
+    assert len(registry.INDICATORS) == 42
+    assert [len(v) for v in registry.by_commitment().values()] == [12, 8, 6, 3, 13]
     groups = registry.by_commitment()
     assert set(groups) == set(COMMITMENT_NAMES)
     assert all(groups[c] for c in COMMITMENT_NAMES)
@@ -61,4 +62,6 @@ def test_sample_region_computes_what_it_has_and_explains_what_it_lacks(sample_db
     missing = availability[~availability["available"]]
     assert not (set(missing.index) & stored)  # never stored as zero
     assert missing["reason"].str.startswith("not available for this region").all()
-    assert len(stored) >= 35
+    # Sample City has no CEJST file, no life expectancy and no SVI housing-cost burden.
+    assert set(missing.index) == {"cejst_disadvantaged_share", "housing_cost_burden", "life_expectancy"}
+    assert len(stored) == 39

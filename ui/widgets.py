@@ -45,8 +45,9 @@ def status_date(db_path: Path) -> date:
     default = records.status_date(date.today(), db_path)
     chosen = st.date_input("Status as of", value=default.day, key="as_of", bind="query-params",
                            format="YYYY-MM-DD")
+    shown = f"{chosen.day} {chosen:%B %Y}"
     if chosen == default.day and default.reason != "today":
-        st.caption(f"Shown as of {chosen:%d %B %Y}, {default.reason}; choose another date above.")
+        st.caption(f"Shown as of {shown}, {default.reason}; choose another date above.")
     else:
-        st.caption(f"Shown as of {chosen:%d %B %Y}.")
+        st.caption(f"Shown as of {shown}.")
     return chosen

@@ -18,7 +18,7 @@ import pandas as pd
 from indicators.metrics.composites import cejst
 from indicators.metrics.registry import Indicator
 from indicators.present.formatting import format_moe, format_value, ordinal
-from indicators.present.maps import FitView, MapData
+from indicators.present.maps import FitView, MapData, safe_text
 
 #: Colour-blind-safe sequential palettes (ColorBrewer), light to dark.
 BURDEN_COLOURS = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")  # YlOrRd: dark = worse
@@ -75,7 +75,7 @@ def choropleth_layer(base: dict[str, object], colours: dict[str, str], labels: d
     for feature in base["features"]:  # type: ignore[index]
         geoid = feature["properties"]["geoid"]
         properties = {**feature["properties"], "fill": colours.get(geoid, NO_DATA_COLOUR),
-                      "label": labels.get(geoid, "no data")}
+                      "label": safe_text(labels.get(geoid, "no data"))}
         features.append({**feature, "properties": properties})
     group = folium.FeatureGroup(name=name)
     folium.GeoJson(
@@ -134,7 +134,8 @@ def project_markers(projects: pd.DataFrame) -> folium.FeatureGroup:
             location=[row.lat, row.lon], radius=11,
             color="#d62728" if row.behind else "#ffffff", weight=4 if row.behind else 2,
             fill=True, fill_color=row.colour, fill_opacity=0.95,
-            tooltip=f"{row.name}: {row.stage_title}" + (" (behind schedule)" if row.behind else ""),
+            tooltip=safe_text(f"{row.name}: {row.stage_title}"
+                              + (" (behind schedule)" if row.behind else "")),
         ).add_to(group)
     return group
 

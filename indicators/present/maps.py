@@ -12,6 +12,7 @@ GeoJSON (:func:`light_geojson`), and properties are trimmed to what the map show
 
 from __future__ import annotations
 
+import html
 import json
 import shutil
 from dataclasses import dataclass
@@ -111,7 +112,8 @@ def light_geojson(
     frame: gpd.GeoDataFrame, properties: list[str], tolerance_m: float = 15.0
 ) -> dict[str, object]:
     """GeoJSON for the browser: simplified (topology kept within each shape), coordinates
-    rounded to :data:`COORD_DECIMALS`, only the named properties.
+    rounded to :data:`COORD_DECIMALS`, only the named properties, text escaped
+    (:func:`safe_text`).
 
     Parameters
     ----------
@@ -141,7 +143,24 @@ def _jsonable(value: object) -> object:
         value = value.item()
     if isinstance(value, float) and not np.isfinite(value):
         return None
+    if isinstance(value, str):
+        return safe_text(value)
     return value
+
+
+def safe_text(value: object) -> str:
+    """Text made safe to show in a map: folium writes tooltips into the page as HTML (and marker
+    tooltips inside JavaScript template literals), so every name and label is escaped for both.
+
+    Examples
+    --------
+    >>> safe_text("<img src=x onerror=alert(1)>")
+    '&lt;img src=x onerror=alert(1)&gt;'
+    >>> safe_text("`${document.cookie}` & O'Neil")
+    '&#96;&#36;{document.cookie}&#96; &amp; O&#x27;Neil'
+    """
+    text = html.escape(str(value), quote=True)
+    return text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,7 +201,8 @@ def map_data(units: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
              holc: gpd.GeoDataFrame) -> MapData:
     """Simplify and round the units (``geoid``, ``name``), districts (``district_id``, ``name``)
     and HOLC zones (``category``, ``label``) for the browser; see :class:`MapData`."""
-    holc = holc.assign(grade="Grade " + holc["category"].where(holc["category"] != "", "none"))
+    category = holc["category"].astype(str)
+    holc = holc.assign(grade="Grade " + category.where(category != "", "none"))
     return MapData(
         units=light_geojson(units, ["geoid", "name"], tolerance_m=12),
         districts=light_geojson(districts, ["district_id", "name"], tolerance_m=12),

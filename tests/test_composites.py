@@ -1,0 +1,213 @@
+"""Each composite index on the toy city of ``test_toy_city`` (six 1 km tracts A-F, West = A + D +
+B/2 + E/2, East = C + F + B/2 + E/2), every expected value worked out by hand in the comments.
+
+    +---+---+---+       population  A 1000  B 2000  C 1500
+    | D | E | F |                   D  800  E 1200  F  500
+    +---+---+---+
+    | A | B | C |
+    +---+---+---+
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators.metrics.composites import Context, Unavailable, UnitIndex, cejst, ej, svi
+from indicators.metrics.engine import composite_outcome
+from indicators.metrics.inputs import Inputs
+from indicators.metrics.registry import BY_ID
+from tests.test_toy_city import GEOIDS, NAMES, district_frame, tract_frame
+
+POPULATION = {"A": 1000, "B": 2000, "C": 1500, "D": 800, "E": 1200, "F": 500}
+
+
+def toy_inputs(percent: dict[str, dict[str, float]]) -> Inputs:
+    """Inputs whose census layer gives each unit ``percent[variable][unit]`` of its people, as
+    counts of a population (``pop_total``); variables are (numerator, denominator) pairs over
+    the population."""
+    rows = []
+    for name in NAMES:
+        geoid, pop = GEOIDS[name], POPULATION[name]
+        rows.append((geoid, "pop_total", float(pop)))
+        for variable, by_unit in percent.items():
+            rows.append((geoid, variable, pop * by_unit[name] / 100.0))
+    estimates = pd.DataFrame(rows, columns=["geoid", "variable", "estimate"]).assign(moe=np.nan,
+                                                                                      layer_id=1)
+    layers = pd.DataFrame({"layer_id": [1], "role": ["census"], "title": ["toy census"]})
+    units = tract_frame().assign(level="tract", name=NAMES, county="121", area_m2=1e6)
+    districts = district_frame().assign(area_m2=3e6)
+    overlays = units.iloc[:0][["geometry"]].assign(layer_id=[], kind=[], category=[], label=[])
+    return Inputs.from_long(units, districts, overlays, estimates, layers, "Toy City")
+
+
+def by_unit(values: dict[str, float]) -> pd.Series:
+    return pd.Series([values[n] for n in NAMES], index=[GEOIDS[n] for n in NAMES])
+
+
+def districts(index_id: str, context: Context) -> dict[str, float]:
+    inputs = context.inputs
+    outcome = composite_outcome(BY_ID[index_id], context, inputs.weights(), inputs.population())
+    return outcome.frames["district"]["value"].to_dict()
+
+
+# --- SVI-style ----------------------------------------------------------------------------------
+
+#: One SVI variable in each theme (percent of people); no two units tie except D and F on MINRTY.
+SVI_PERCENT = {
+    "POV150": {"A": 10, "B": 20, "C": 30, "D": 40, "E": 50, "F": 60},
+    "AGE65": {"A": 30, "B": 25, "C": 20, "D": 15, "E": 10, "F": 5},
+    "MINRTY": {"A": 60, "B": 25, "C": 0, "D": 50, "E": 91.67, "F": 50},
+    "NOVEH": {"A": 5, "B": 15, "C": 10, "D": 20, "E": 30, "F": 25},
+}
+#: EPL of each variable, (rank - 1) / 5 with ties at the lowest rank:
+#:   POV150  A 0   B .2  C .4  D .6  E .8  F 1
+#:   AGE65   A 1   B .8  C .6  D .4  E .2  F 0
+#:   MINRTY  C 0   B .2  D .4  F .4 (tie)    A .8  E 1
+#:   NOVEH   A 0   C .2  B .4  D .6  F .8  E 1
+#: One variable a theme, so SPL_THEMES = the sum of the four EPL:
+#:   A 1.8  B 1.6  C 1.2  D 2.0  E 3.0  F 2.2  ->  ranked: C 0, B .2, A .4, D .6, F .8, E 1.
+SVI_EXPECTED = {"A": 0.4, "B": 0.2, "C": 0.0, "D": 0.6, "E": 1.0, "F": 0.8}
+
+
+def test_svi_ranks_themes_by_hand():
+    table = pd.DataFrame(SVI_PERCENT, index=NAMES)
+    out = svi.svi(table, decimals=None)
+    assert out["EPL_MINRTY"].to_dict() == {"A": 0.8, "B": 0.2, "C": 0.0, "D": 0.4, "E": 1.0, "F": 0.4}
+    assert out["SPL_THEMES"].round(10).to_dict() == {"A": 1.8, "B": 1.6, "C": 1.2, "D": 2.0,
+                                                      "E": 3.0, "F": 2.2}
+    assert out["RPL_THEMES"].to_dict() == SVI_EXPECTED
+    assert out.attrs["variables"] == ["POV150", "AGE65", "MINRTY", "NOVEH"]
+
+
+def test_svi_reverses_per_capita_income():
+    table = pd.DataFrame({"PCI": [10_000, 30_000, 20_000]}, index=list("xyz"))
+    out = svi.svi(table, themes={"THEME1": ("PCI",)})
+    # Higher income is less vulnerable: y (30k) ranks 0, x (10k) ranks 1.
+    assert out["EPL_PCI"].to_dict() == {"x": 1.0, "y": 0.0, "z": 0.5}
+
+
+def svi_context(percent: dict[str, dict[str, float]]) -> Context:
+    variables = {"POV150": ("pov_below_150", "pov_universe"), "AGE65": ("pop_over64", None),
+                 "MINRTY": ("pop_poc", None), "NOVEH": ("hh_no_vehicle", "households")}
+    counts: dict[str, dict[str, float]] = {}
+    for name, (num, den) in variables.items():
+        if name not in percent:
+            continue
+        counts[num] = percent[name]
+        if den is not None:
+            counts[den] = dict.fromkeys(NAMES, 100.0)  # the universe is everyone
+    return Context(toy_inputs(counts), {}, pd.DataFrame())
+
+
+def test_svi_composite_from_the_regions_counts():
+    result = svi.INDEX.unit_index(svi_context(SVI_PERCENT))
+    assert isinstance(result, UnitIndex)
+    assert result.values.tolist() == [SVI_EXPECTED[n] for n in NAMES]
+    assert result.detail == "variables used: POV150, AGE65, MINRTY, NOVEH"
+
+
+def test_svi_districts_are_population_weighted():
+    # West: (1000 x .4 + 800 x .6 + 1000 x .2 + 600 x 1) / 3400 = 1680 / 3400
+    # East: (1500 x 0 + 500 x .8 + 1000 x .2 + 600 x 1) / 3600 = 1200 / 3600
+    got = districts("social_vulnerability", svi_context(SVI_PERCENT))
+    assert got == {"west": pytest.approx(1680 / 3400), "east": pytest.approx(1200 / 3600)}
+
+
+def test_svi_needs_four_of_cdcs_variables():
+    three = {k: v for k, v in SVI_PERCENT.items() if k != "NOVEH"}
+    result = svi.INDEX.unit_index(svi_context(three))
+    assert result == Unavailable("not available for this region: fewer than 4 of CDC's SVI variables")
+    assert svi.MIN_VARIABLES == 4
+
+
+# --- EJScreen-style -----------------------------------------------------------------------------
+
+#: Environmental percentiles (higher = more burdened), low-income and people-of-colour shares.
+EJ_PCT = {"pm25": {"A": 0.6, "B": 1.0, "C": 0.2, "D": 0.4, "E": 0.8, "F": 0.0},
+          "diesel_pm": {"A": 0.4, "B": 0.0, "C": 0.8, "D": 0.2, "E": 1.0, "F": 0.6}}
+LOW_INCOME = {"A": 0.5, "B": 0.2, "C": 0.1, "D": 0.4, "E": 0.7, "F": 0.3}
+POC = {"A": 0.6, "B": 0.25, "C": 0.0, "D": 0.5, "E": 1100 / 1200, "F": 0.5}
+#: E = mean burden percentile: A .5  B .5  C .5  D .3  E .9  F .3
+#: D = (low income + POC) / 2: A .55  B .225  C .05  D .45  E .808333  F .4
+#: E x D: A .275  B .1125  C .025  D .135  E .7275  F .12
+#:   -> ranked: C 0, B .2, F .4, D .6, A .8, E 1.
+EJ_EXPECTED = {"A": 0.8, "B": 0.2, "C": 0.0, "D": 0.6, "E": 1.0, "F": 0.4}
+
+
+def ej_context(pct: dict[str, dict[str, float]]) -> Context:
+    return Context(toy_inputs({}), {"poverty_200": by_unit(LOW_INCOME), "poc_share": by_unit(POC)},
+                   pd.DataFrame({k: by_unit(v) for k, v in pct.items()}))
+
+
+def test_ej_index_by_hand():
+    out = ej.ej_index(pd.DataFrame(EJ_PCT, index=NAMES), pd.Series(LOW_INCOME), pd.Series(POC))
+    assert out["environment"].round(10).to_dict() == {"A": 0.5, "B": 0.5, "C": 0.5, "D": 0.3,
+                                                       "E": 0.9, "F": 0.3}
+    assert out["raw"].round(10).to_dict() == {"A": 0.275, "B": 0.1125, "C": 0.025, "D": 0.135,
+                                              "E": round(0.9 * (0.7 + 1100 / 1200) / 2, 10), "F": 0.12}
+    assert out["percentile"].to_dict() == EJ_EXPECTED
+
+
+def test_ej_composite_and_its_districts():
+    result = ej.INDEX.unit_index(ej_context(EJ_PCT))
+    assert isinstance(result, UnitIndex)
+    assert result.values.tolist() == [EJ_EXPECTED[n] for n in NAMES]
+    assert result.detail == "burdens used: pm25, diesel_pm"
+    # West: (1000 x .8 + 800 x .6 + 1000 x .2 + 600 x 1) / 3400 = 2080 / 3400
+    # East: (1500 x 0 + 500 x .4 + 1000 x .2 + 600 x 1) / 3600 = 1000 / 3600
+    got = districts("ej_index", ej_context(EJ_PCT))
+    assert got == {"west": pytest.approx(2080 / 3400), "east": pytest.approx(1000 / 3600)}
+
+
+def test_ej_needs_a_burden_and_both_demographics():
+    assert isinstance(ej.INDEX.unit_index(ej_context({})), Unavailable)
+    context = Context(toy_inputs({}), {"poverty_200": by_unit(LOW_INCOME)},
+                      pd.DataFrame({"pm25": by_unit(EJ_PCT["pm25"])}))
+    assert isinstance(ej.INDEX.unit_index(context), Unavailable)
+
+
+# --- CEJST-style --------------------------------------------------------------------------------
+
+#: Percentiles among the units. Flagged: any burden >= .90 and low income >= .65.
+#:   A: pm25 .95, low income .70 -> flagged        B: pm25 .95, low income .60 -> not
+#:   C: nothing high, low income .99 -> not         D: asthma .90 (at the threshold), .64 -> not
+#:   E: asthma .92, low income .65 (at the threshold) -> flagged      F: nothing -> not
+CEJST_PCT = {"pm25": {"A": 0.95, "B": 0.95, "C": 0.5, "D": 0.1, "E": 0.2, "F": 0.3},
+             "asthma": {"A": 0.1, "B": 0.2, "C": 0.3, "D": 0.90, "E": 0.92, "F": 0.4},
+             "poverty_200": {"A": 0.70, "B": 0.60, "C": 0.99, "D": 0.64, "E": 0.65, "F": 0.1}}
+
+
+def cejst_context(pct: dict[str, dict[str, float]]) -> Context:
+    return Context(toy_inputs({}), {}, pd.DataFrame({k: by_unit(v) for k, v in pct.items()}))
+
+
+def test_cejst_flags_and_the_burdens_behind_them():
+    context = cejst_context(CEJST_PCT)
+    table = cejst.unit_burdens(context.unit_pct, context.inputs.geoids)
+    assert table["flagged"].tolist() == [True, False, False, False, True, False]
+    assert table["burdens"].tolist() == ["pm25", "pm25", "", "asthma", "asthma", ""]
+    assert table["n_burdens"].tolist() == [1, 1, 0, 1, 1, 0]
+    assert (cejst.BURDEN_PERCENTILE, cejst.LOW_INCOME_PERCENTILE) == (0.90, 0.65)
+
+
+def test_cejst_share_of_people_in_flagged_units():
+    result = cejst.INDEX.unit_index(cejst_context(CEJST_PCT))
+    assert isinstance(result, UnitIndex)
+    assert result.detail == "burdens used: pm25, asthma"
+    # West: (1000 x 1 + 600 x 1) / 3400 (A whole, half of E); East: 600 / 3600 (half of E).
+    got = districts("burdened_share", cejst_context(CEJST_PCT))
+    assert got == {"west": pytest.approx(1600 / 3400), "east": pytest.approx(600 / 3600)}
+
+
+def test_cejst_needs_low_income():
+    no_income = {k: v for k, v in CEJST_PCT.items() if k != "poverty_200"}
+    result = cejst.INDEX.unit_index(cejst_context(no_income))
+    assert isinstance(result, Unavailable) and "low income" in result.reason
+
+
+def test_every_composite_is_named_in_its_registry_entry():
+    named = {i.id: i.index.name for i in BY_ID.values() if i.index is not None}
+    assert named == {"social_vulnerability": "svi", "ej_index": "ej", "burdened_share": "cejst"}
+    assert all(BY_ID[i].method == "composite" for i in named)
