@@ -158,8 +158,8 @@ def test_data_page_shows_provenance_and_downloads(sample_db: Path, app_env):
     assert "American Community Survey 5-year estimates" in set(layers["Layer"])
     assert {"Vintage", "Publisher", "Licence", "SHA-256"} <= set(layers.columns)
     labels = [b.label for b in at.get("download_button")]
-    assert labels.count("CSV") == 6 and labels.count("Parquet") == 6 and any(label.startswith("Download the whole database")
-                                            for label in labels)
+    assert labels.count("CSV") == 6 and labels.count("Parquet") == 6
+    assert any(label.startswith("Download the whole database") for label in labels)
 
 
 def test_missing_database_build_error_is_explained(app_env, tmp_path: Path, monkeypatch):
