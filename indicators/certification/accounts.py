@@ -14,7 +14,7 @@ Only Argon2id hashes are stored (``argon2-cffi``); passwords never are. The file
 ``.streamlit/accounts.toml`` in the project, or the environment variable ``JC_ACCOUNTS``.
 Add an account with::
 
-    python -m indicators.accounts add alice --display-name "Alice Moreno"
+    python -m indicators.certification.accounts add alice --display-name "Alice Moreno"
 
 which asks for the password twice without echoing it.
 """
@@ -43,8 +43,8 @@ ROLES = ("editor",)
 MIN_PASSWORD_LENGTH = 10
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")  # a TOML bare key
 _HEADER = ("# Editor accounts of the Just Communities Dashboard (argon2id hashes; no passwords).\n"
-           "# Written by `python -m indicators.accounts add NAME`. Keep this file private and out\n"
-           "# of version control.\n")
+           "# Written by `python -m indicators.certification.accounts add NAME`.\n"
+           "# Keep this file private and out of version control.\n")
 
 
 @dataclass(frozen=True)
@@ -156,8 +156,8 @@ def add_account(username: str, password: str, display_name: str | None = None, r
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m indicators.accounts add NAME``: add an editor; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m indicators.accounts",
+    """``python -m indicators.certification.accounts add NAME``: add an editor; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m indicators.certification.accounts",
                                      description="Manage local editor accounts.")
     sub = parser.add_subparsers(dest="command", required=True)
     add = sub.add_parser("add", help="add an editor (or set a new password); asks for the password")
