@@ -7,6 +7,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from indicators.metrics.framework import COMMITMENTS
+from indicators.metrics.registry import Indicator
 from indicators.present import map_layers, maps, profile, queries, tables
 from indicators.present.places import district_of_unit, find_district
 from ui import frame
@@ -41,7 +42,7 @@ def follow_search() -> None:
         st.session_state["district"] = found
 
 
-def draw_map(indicator, district_id: str, show_holc: bool) -> None:  # noqa: ANN001
+def draw_map(indicator: Indicator, district_id: str, show_holc: bool) -> None:
     """Choropleth of one indicator by tract, fitted to the district (outlined), HOLC on request."""
     data = load(queries.map_data)
     unit_values = load(queries.values, "unit").query("indicator_id == @indicator.id")
