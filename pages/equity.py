@@ -81,7 +81,8 @@ def burdened_map() -> None:
     data = load(queries.map_data)
     layer, key = map_layers.burden_layer(data, burdens)
     st_folium(base_map(), key="equity_map", height=420, use_container_width=True,
-              feature_group_to_add=[layer, map_layers.districts_layer(data.districts, None)],
+              feature_group_to_add=[layer, map_layers.districts_layer(data.districts, None,
+                                                                      fit_to=data.bounds)],
               returned_objects=[])
     legend(key)
     st.caption("The CEJST rule, with percentiles among this region's tracts. Hover a tract for the "

@@ -40,7 +40,8 @@ def main() -> None:
         data = load(queries.map_data)
         points = portfolio.project_points(projects, data.district_centres, steps)
         st_folium(base_map(), key="portfolio_map", height=380, use_container_width=True,
-                  feature_group_to_add=[map_layers.districts_layer(data.districts, None),
+                  feature_group_to_add=[map_layers.districts_layer(data.districts, None,
+                                                                   fit_to=data.bounds),
                                         map_layers.project_markers(points)],
                   returned_objects=[])
         legend(Legend("Stage (a red ring: behind schedule)", tuple((s.title, s.colour) for s in steps)))

@@ -27,8 +27,7 @@ def header(detail: records.ProjectDetail, district: str) -> None:
     a, b, c, d = st.columns(4)
     a.metric("Stage reached", top.stage)
     b.metric("Progress", top.progress)
-    c.metric("Next deadline", top.deadline, top.days_left,
-             delta_color="inverse" if top.days_left_overdue else "normal")
+    c.metric("Next deadline", top.deadline, top.days_left)  # days past due: red, falling
     d.metric("Status", top.status)
     if top.alert_level == "error":
         st.error(top.alert)

@@ -25,8 +25,7 @@ class Headline:
     stage: str
     progress: str
     deadline: str
-    days_left: str | None
-    days_left_overdue: bool
+    days_left: str | None  #: "-638 days" once past due
     status: str
     alert: str
     alert_level: str  #: "error", "warning" or "" (none)
@@ -48,7 +47,6 @@ def headline(detail: ProjectDetail) -> Headline:
         progress=f"{status.progress:.0%}" if pd.notna(status.progress) else "nothing due yet",
         deadline=f"{status.next_deadline:%d %b %Y}" if status.next_deadline else "none",
         days_left=f"{status.days_left} days" if status.days_left is not None else None,
-        days_left_overdue=(status.days_left or 0) < 0,
         status=status.label, alert=alert, alert_level=level)
 
 
