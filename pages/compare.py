@@ -39,9 +39,7 @@ def main() -> None:
 
     st.subheader("One indicator in detail")
     indicator = indicator_select("Indicator", "indicator", options, "rent_burden")
-    part = long[long["indicator_id"] == indicator.id].rename(columns={"district": "name",
-                                                                       "moe_90": "moe"})
-    region_value = region_values.set_index("indicator_id")["value"].get(indicator.id)
+    part, region_value = tables.indicator_bars(long, region_values, indicator)
     st.plotly_chart(charts.bars_with_moe(part, indicator, region_value, region), width="stretch")
     st.caption(f"{indicator.question} Bars show each district; whiskers the 90% margin of error; "
                f"the dashed line {region}. Source: {indicator.source}.")

@@ -60,11 +60,7 @@ def race_gaps(names: dict[str, str], region: str) -> None:
         st.info("Not available for this region: it needs the race-iterated ACS tables "
                 "(B25003B/H for homeownership, B19013B/H for income).")
         return
-    gaps = tables.race_gap_names(gaps, names, region)
-    for measure, money in (("Homeownership rate", False), ("Median household income", True)):
-        part = gaps[gaps["measure"] == measure].dropna(subset=["black", "white"], how="all")
-        if part.empty:
-            continue
+    for measure, money, part in tables.race_gap_charts(gaps, names, region):
         st.markdown(f"**{measure}** by race of householder")
         st.plotly_chart(charts.race_gap_bars(part, measure, money), width="stretch")
     st.caption("From ACS tables B25003B/H and B19013B/H. District incomes are household-weighted "

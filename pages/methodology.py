@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.metrics import registry
-from indicators.metrics.framework import COMMITMENTS, LEGACY_PRIORITIES, PILLARS
+from indicators.metrics.framework import COMMITMENTS, PILLARS, legacy_priorities
 from indicators.present import methodology, queries
 from ui import frame
 from ui.data import load
@@ -23,7 +23,7 @@ def main() -> None:
         st.markdown(f"**{pillar}.** {text}")
     groups = registry.by_commitment()
     for commitment in COMMITMENTS:
-        legacy = [p for p, c in LEGACY_PRIORITIES.items() if c == commitment.name]
+        legacy = legacy_priorities(commitment.name)
         with st.expander(f"{commitment.name}: {len(groups[commitment.name])} indicators"):
             st.markdown(commitment.summary)
             if legacy:

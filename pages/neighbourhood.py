@@ -45,7 +45,7 @@ def follow_search() -> None:
 def draw_map(indicator: Indicator, district_id: str, show_holc: bool) -> None:
     """Choropleth of one indicator by tract, fitted to the district (outlined), HOLC on request."""
     data = load(queries.map_data)
-    unit_values = load(queries.values, "unit").query("indicator_id == @indicator.id")
+    unit_values = load(queries.indicator_units, indicator.id)
     choropleth, key = map_layers.indicator_layer(data, unit_values, indicator)
     groups = [choropleth, map_layers.districts_layer(
         data.districts, district_id, fit_to=maps.view_bounds(data.district_bounds[district_id]))]
@@ -90,7 +90,7 @@ def main() -> None:
         "Show the 1938 redlining map", key="holc", bind="query-params")
     draw_map(indicator, district_id, show_holc)
 
-    rows = profile.profile_rows(load(queries.values, "district").query("geo_id == @district_id"),
+    rows = profile.profile_rows(load(queries.geography_values, "district", district_id),
                                 load(queries.values, "region"), load(queries.source_lines))
     st.subheader(f"How {district} is doing")
     grouped = profile.by_commitment(rows)

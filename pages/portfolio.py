@@ -25,7 +25,7 @@ def main() -> None:
     if projects.empty:
         st.info(f"No Just Communities projects are recorded for {load(queries.place)} yet.")
         return
-    projects["district"] = projects["district_id"].map(names).fillna(projects["district_id"])
+    projects = portfolio.with_districts(projects, names)
     steps = portfolio.pathway()
     for column, (label, value) in zip(st.columns(4), portfolio.headline(projects).items(), strict=True):
         column.metric(label, value)

@@ -3,7 +3,6 @@ target tracker and team, beside its district's indicators; editing for authorise
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from indicators.certification import records
@@ -42,15 +41,14 @@ def targets(detail: records.ProjectDetail, district_id: str) -> None:
     if detail.targets.empty:
         st.info("No targets set yet: they come with the Roadmap.")
         return
-    here = load(queries.values, "district").query("geo_id == @district_id").set_index("indicator_id")
+    here = load(queries.geography_values, "district", district_id).set_index("indicator_id")
     region = load(queries.values, "region").set_index("indicator_id")
     cols = st.columns(2)
-    for n, target in enumerate(detail.targets.to_dict("records")):
+    for n, (target, observations) in enumerate(project.targets_with_observations(detail)):
         with cols[n % 2]:
-            obs = detail.observations[detail.observations["target_id"] == target["target_id"]]
-            st.plotly_chart(progress_charts.target_tracker(pd.Series(target), obs), width="stretch",
+            st.plotly_chart(progress_charts.target_tracker(target, observations), width="stretch",
                             key=f"target_{target['target_id']}")
-            st.caption(project.target_caption(pd.Series(target), here, region))
+            st.caption(project.target_caption(target, here, region))
     st.dataframe(project.commitments_table(detail), hide_index=True, width="stretch", column_config={
         "Share on track": st.column_config.ProgressColumn(format="percent", min_value=0,
                                                           max_value=1)})
@@ -71,7 +69,7 @@ def main() -> None:
                               bind="query-params")
     detail = records.project_detail(project_id, as_of, db)
     names = load(queries.district_names)
-    district = names.get(detail.project["district_id"], detail.project["district_id"] or "no district")
+    district = project.district_name(detail, names)
     header(detail, district)
     st.subheader("Timeline")
     st.plotly_chart(progress_charts.project_timeline(detail.timeline, str(as_of)), width="stretch")

@@ -331,3 +331,27 @@ def test_portfolio_filters_table_and_map_points():
     assert points["project_id"].tolist() == ["p1", "p2", "p3"]  # p4's district is not on the map
     assert points["lon"].tolist() == pytest.approx([-84.0, -84.0 + portfolio.MARKER_SPREAD, -83.0])
     assert points["behind"].tolist() == [False, True, True]
+
+
+# --- the queries pages run ----------------------------------------------------------------------
+
+
+def test_queries_select_what_a_page_draws(sample_db):  # noqa: ANN001
+    from indicators.present import queries
+    from indicators.store.database import connect_readonly
+
+    with connect_readonly(sample_db) as con:
+        westside = queries.geography_values(con, "district", "westside")
+        poverty = queries.indicator_units(con, "poverty")
+        names = queries.district_names(con)
+        assert set(westside["geo_id"]) == {"westside"} and len(westside) == 39
+        assert set(poverty["indicator_id"]) == {"poverty"} and len(poverty) == 210
+        assert list(names.values()) == sorted(names.values()) and len(names) == 10
+        assert [i.id for i in queries.available_indicators(con)][:3] == ["poc_share", "black_share",
+                                                                         "hispanic_share"]
+        assert queries.has_overlay(con, "holc") and not queries.has_overlay(con, "flood")
+        assert queries.place(con) == "Sample City"
+        with pytest.raises(ValueError, match="not offered for download"):
+            queries.download_table(con, "meta; DROP TABLE units")
+        with pytest.raises(ValueError, match="unknown geography kind"):
+            queries.values(con, "county")

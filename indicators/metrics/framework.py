@@ -58,3 +58,14 @@ def commitment(name: str) -> Commitment:
         if item.name == name:
             return item
     raise KeyError(name)
+
+
+def legacy_priorities(name: str) -> list[str]:
+    """The EcoDistricts Protocol v1.3 Priorities that became the Commitment called ``name``.
+
+    Examples
+    --------
+    >>> legacy_priorities("Environment")
+    ['Living Infrastructure', 'Resource Restoration']
+    """
+    return [priority for priority, now in LEGACY_PRIORITIES.items() if now == name]

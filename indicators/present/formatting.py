@@ -77,9 +77,14 @@ def reliability_words(reliability: str | None) -> str:
     return RELIABILITY_WORDS.get(reliability or "", RELIABILITY_WORDS[""])
 
 
+#: Without margins of error, two values within this share of each other are "about the same".
+SAME_WITHIN = 0.05
+
+
 def comparison(value: float, moe: float, other: float, other_moe: float) -> str:
     """'higher than', 'lower than' or 'about the same as', judged at the 90 % level where MOEs
-    exist (the difference exceeds sqrt(MOE_a^2 + MOE_b^2)), else by a 5 % relative difference.
+    exist (the difference exceeds sqrt(MOE_a^2 + MOE_b^2)), else by a relative difference of
+    :data:`SAME_WITHIN`.
 
     Examples
     --------
@@ -92,7 +97,7 @@ def comparison(value: float, moe: float, other: float, other_moe: float) -> str:
     if not _missing(moe) and not _missing(other_moe):
         threshold = math.sqrt(float(moe) ** 2 + float(other_moe) ** 2)
     else:
-        threshold = 0.05 * abs(float(other))
+        threshold = SAME_WITHIN * abs(float(other))
     if abs(diff) <= threshold:
         return "about the same as"
     return "higher than" if diff > 0 else "lower than"

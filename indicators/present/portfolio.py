@@ -50,6 +50,12 @@ def pathway(standard: Standard | None = None) -> list[Step]:
     return [Step(i, t, c) for i, t, c in zip(ids, titles, colours, strict=False)]
 
 
+def with_districts(frame: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """The portfolio with each project's ``district`` name (its id where the district is not
+    one of the region's)."""
+    return frame.assign(district=frame["district_id"].map(names).fillna(frame["district_id"]))
+
+
 def step_of(frame: pd.DataFrame, steps: list[Step]) -> pd.Series:
     """Each project's position on the pathway (0: registering; -1: a stage the pathway does not
     know), from its ``stage`` id."""

@@ -31,6 +31,12 @@ class Headline:
     alert_level: str  #: "error", "warning" or "" (none)
 
 
+def district_name(detail: ProjectDetail, names: dict[str, str]) -> str:
+    """The project's district as people know it (its id where it is not one of the region's)."""
+    district_id = detail.project["district_id"]
+    return names.get(district_id, district_id or "no district")
+
+
 def headline(detail: ProjectDetail) -> Headline:
     """Stage reached, progress, next deadline (with the days left) and status."""
     status = detail.status
@@ -80,6 +86,12 @@ def reports_table(detail: ProjectDetail) -> pd.DataFrame:
     reports = detail.reports
     return pd.DataFrame({"Report": reports["report"], "Due": reports["due_on"],
                          "Submitted": reports["submitted_on"], "Status": reports["status"]})
+
+
+def targets_with_observations(detail: ProjectDetail) -> list[tuple[pd.Series, pd.DataFrame]]:
+    """Each target of the tracker with its own observations, in target order."""
+    return [(target, detail.observations[detail.observations["target_id"] == target["target_id"]])
+            for _, target in detail.targets.iterrows()]
 
 
 def target_caption(target: pd.Series, district_values: pd.DataFrame,

@@ -74,6 +74,18 @@ def values(con: Connection, kind: str) -> pd.DataFrame:
     return con.execute("SELECT * FROM indicator_values WHERE geo_kind = ?", [kind]).df()
 
 
+def geography_values(con: Connection, kind: str, geo_id: str) -> pd.DataFrame:
+    """``indicator_values`` of one geography (a district's id, a unit's GEOID, ``"region"``)."""
+    return con.execute("SELECT * FROM indicator_values WHERE geo_kind = ? AND geo_id = ?",
+                       [kind, geo_id]).df()
+
+
+def indicator_units(con: Connection, indicator_id: str) -> pd.DataFrame:
+    """``indicator_values`` of one indicator for every unit (what its map draws)."""
+    return con.execute("SELECT * FROM indicator_values WHERE geo_kind = 'unit' AND indicator_id = ?",
+                       [indicator_id]).df()
+
+
 def availability(con: Connection) -> pd.DataFrame:
     """``indicator_availability`` indexed by indicator id."""
     return con.execute("SELECT * FROM indicator_availability").df().set_index("indicator_id")

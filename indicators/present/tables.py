@@ -158,10 +158,31 @@ def location_quotient_table(lq: pd.DataFrame, names: dict[str, str]) -> pd.DataF
         index="district", columns="group", values="lq").round(2)
 
 
-def race_gap_names(gaps: pd.DataFrame, names: dict[str, str], region: str) -> pd.DataFrame:
-    """``race_gaps`` rows with the place's ``name`` (the region, or the district's name)."""
-    return gaps.assign(name=[region if k == "region" else names.get(g, g)
-                             for k, g in zip(gaps["geo_kind"], gaps["geo_id"], strict=True)])
+#: The race-iterated measures, and whether each is in dollars (else a rate).
+RACE_GAP_MEASURES = (("Homeownership rate", False), ("Median household income", True))
+
+
+def race_gap_charts(gaps: pd.DataFrame, names: dict[str, str],
+                    region: str) -> list[tuple[str, bool, pd.DataFrame]]:
+    """(measure, in dollars, rows) for each race-iterated measure the region has, each row with
+    the place's ``name`` (the region, or the district's)."""
+    named = gaps.assign(name=[region if k == "region" else names.get(g, g)
+                              for k, g in zip(gaps["geo_kind"], gaps["geo_id"], strict=True)])
+    out = []
+    for measure, money in RACE_GAP_MEASURES:
+        part = named[named["measure"] == measure].dropna(subset=["black", "white"], how="all")
+        if not part.empty:
+            out.append((measure, money, part))
+    return out
+
+
+def indicator_bars(long: pd.DataFrame, region: pd.DataFrame,
+                   indicator: Indicator) -> tuple[pd.DataFrame, float | None]:
+    """The chosen districts' bars for one indicator (``name``, ``value``, ``moe``) from
+    :func:`comparison_long`, and the region's value (None where it has none)."""
+    part = long[long["indicator_id"] == indicator.id].rename(columns={"district": "name",
+                                                                       "moe_90": "moe"})
+    return part, region.set_index("indicator_id")["value"].get(indicator.id)
 
 
 def layers_view(layers: pd.DataFrame) -> pd.DataFrame:
