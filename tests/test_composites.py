@@ -185,17 +185,22 @@ def cejst_context(pct: dict[str, dict[str, float]]) -> Context:
 
 def test_cejst_flags_and_the_burdens_behind_them():
     context = cejst_context(CEJST_PCT)
-    table = cejst.unit_burdens(context.unit_pct, context.inputs.geoids)
+    table = cejst.unit_burdens(context)
     assert table["flagged"].tolist() == [True, False, False, False, True, False]
-    assert table["burdens"].tolist() == ["pm25", "pm25", "", "asthma", "asthma", ""]
-    assert table["n_burdens"].tolist() == [1, 1, 0, 1, 1, 0]
+    # The criteria met (high burden and low income): B and D have a high burden but not the
+    # low income, so they meet none.
+    assert table["burdens"].tolist() == ["pm25", "", "", "", "asthma", ""]
+    assert table["categories"].tolist() == ["Energy", "", "", "", "Health", ""]
+    assert table["n_burdens"].tolist() == [1, 0, 0, 0, 1, 0]
+    # Nobody is surrounded by flagged tracts (each touches at least one that is not).
+    assert not table["by_neighbours"].any()
     assert (cejst.BURDEN_PERCENTILE, cejst.LOW_INCOME_PERCENTILE) == (0.90, 0.65)
 
 
 def test_cejst_share_of_people_in_flagged_units():
     result = cejst.INDEX.unit_index(cejst_context(CEJST_PCT))
     assert isinstance(result, UnitIndex)
-    assert result.detail == "burdens used: pm25, asthma"
+    assert result.detail == "criteria tested: pm25, asthma"
     # West: (1000 x 1 + 600 x 1) / 3400 (A whole, half of E); East: 600 / 3600 (half of E).
     got = districts("burdened_share", cejst_context(CEJST_PCT))
     assert got == {"west": pytest.approx(1600 / 3400), "east": pytest.approx(600 / 3600)}
@@ -209,5 +214,7 @@ def test_cejst_needs_low_income():
 
 def test_every_composite_is_named_in_its_registry_entry():
     named = {i.id: i.index.name for i in BY_ID.values() if i.index is not None}
-    assert named == {"social_vulnerability": "svi", "ej_index": "ej", "burdened_share": "cejst"}
+    assert named == {"social_vulnerability": "svi", "svi_socioeconomic": "svi_theme1",
+                     "svi_household": "svi_theme2", "svi_minority": "svi_theme3",
+                     "svi_housing_transport": "svi_theme4", "ej_index": "ej", "burdened_share": "cejst"}
     assert all(BY_ID[i].method == "composite" for i in named)

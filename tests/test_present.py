@@ -119,11 +119,13 @@ def test_burden_map_legend_names_the_threshold():
                          gpd.GeoDataFrame({"district_id": ["d"], "name": ["D"]},
                                           geometry=[box(-84.4, 33.75, -84.38, 33.76)], crs="EPSG:4326"),
                          gpd.GeoDataFrame({"category": [], "label": []}, geometry=[], crs="EPSG:4326"))
-    burdens = pd.DataFrame({"geoid": ["a", "b"], "flagged": [True, False], "burdens": ["pm25", ""]})
+    burdens = pd.DataFrame({"geoid": ["a", "b"], "flagged": [True, False], "burdens": ["pm25", ""],
+                            "by_neighbours": [False, False]})
     group, legend = map_layers.burden_layer(data, burdens)
     assert legend.entries[0][0] == "low income and at least one burden at or above the 90th percentile"
     features = group._children[next(iter(group._children))].data["features"]
-    assert [f["properties"]["label"] for f in features] == ["Low income and high: pm25", "not flagged"]
+    assert [f["properties"]["label"] for f in features] == ["PM2.5 exposure (and is low income)",
+                                                            "not flagged"]
     assert data.holc is None and data.unit_ids == ["a", "b"]
 
 
@@ -344,7 +346,7 @@ def test_queries_select_what_a_page_draws(sample_db):  # noqa: ANN001
         westside = queries.geography_values(con, "district", "westside")
         poverty = queries.indicator_units(con, "poverty")
         names = queries.district_names(con)
-        assert set(westside["geo_id"]) == {"westside"} and len(westside) == 39
+        assert set(westside["geo_id"]) == {"westside"} and len(westside) == 46
         assert set(poverty["indicator_id"]) == {"poverty"} and len(poverty) == 210
         assert list(names.values()) == sorted(names.values()) and len(names) == 10
         assert [i.id for i in queries.available_indicators(con)][:3] == ["poc_share", "black_share",

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 from indicators.metrics.aggregate import Weights, rate, sum_counts
-from indicators.metrics.composites.cejst import cejst_flags
+from indicators.metrics.composites.cejst import criteria_flags
 from indicators.metrics.crosswalk import build_crosswalk, coverage
 from indicators.metrics.rank import percentile_rank
 
@@ -86,10 +86,11 @@ def test_rates_lie_in_unit_interval(pairs):
         assert 0 <= region["value"].iloc[0] <= 1 + 1e-12
 
 
-@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1)), min_size=1,
-                max_size=30))
+@given(st.lists(st.tuples(st.floats(0, 1), st.floats(0, 1), st.floats(0, 1), st.floats(0, 1),
+                          st.floats(0, 1)), min_size=1, max_size=30))
 def test_flags_agree_with_thresholds(rows):
-    frame = pd.DataFrame(rows, columns=["a", "b", "low_income"])
-    flags = cejst_flags(frame, ["a", "b"], "low_income")
-    expected = ((frame.a >= 0.9) | (frame.b >= 0.9)) & (frame.low_income >= 0.65)
-    assert flags.tolist() == expected.tolist()
+    frame = pd.DataFrame(rows, columns=["pm25", "asthma", "unemployment", "low_income", "less_hs"])
+    flags = criteria_flags(frame[["pm25", "asthma", "unemployment"]], frame.low_income, frame.less_hs)
+    burdened = ((frame.pm25 >= 0.9) | (frame.asthma >= 0.9)) & (frame.low_income >= 0.65)
+    workforce = (frame.unemployment >= 0.9) & (frame.less_hs >= 0.10)
+    assert flags.any(axis=1).tolist() == (burdened | workforce).tolist()

@@ -23,7 +23,7 @@ import pytest
 from shapely.geometry import box
 
 from indicators.metrics.aggregate import Weights, median_from_brackets, rate, sum_counts, weighted_mean
-from indicators.metrics.composites.cejst import cejst_flags
+from indicators.metrics.composites.cejst import criteria_flags
 from indicators.metrics.crosswalk import build_crosswalk
 from indicators.metrics.rank import percentile_rank
 from indicators.metrics.segregation import _segregation_classes
@@ -153,10 +153,10 @@ def test_percentiles_follow_the_cdc_convention():
 def test_burden_flags_agree_with_thresholds():
     pct = pd.DataFrame({"pm25": [0.95, 0.95, 0.50, 0.90], "asthma": [0.1, 0.2, 0.99, 0.2],
                         "low_income": [0.70, 0.60, 0.65, 0.65]}, index=list("wxyz"))
-    flags = cejst_flags(pct, ["pm25", "asthma"], "low_income")
+    flags = criteria_flags(pct[["pm25", "asthma"]], pct["low_income"], pd.Series(0.0, index=pct.index))
     # w: burdened and low income; x: low income below 0.65; y: asthma >= 0.9 and 0.65; z: both
     # exactly at the thresholds (>=) -> flagged.
-    assert flags.to_dict() == {"w": True, "x": False, "y": True, "z": True}
+    assert flags.any(axis=1).to_dict() == {"w": True, "x": False, "y": True, "z": True}
 
 
 def test_dissimilarity_by_hand():

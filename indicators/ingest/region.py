@@ -88,10 +88,12 @@ class Region:
         return chosen.drop(columns="rank").reset_index(drop=True)
 
     def layer_table(self) -> pd.DataFrame:
-        """``layer_id``, ``role``, ``title`` of every layer read, in manifest order."""
+        """``layer_id``, ``role``, ``title``, ``profile``, ``vintage`` of every layer read, in
+        manifest order."""
         return pd.DataFrame([{"layer_id": r.layer.index, "role": r.layer.role,
-                              "title": r.layer.label} for r in self.records],
-                            columns=["layer_id", "role", "title"])
+                              "title": r.layer.label, "profile": r.layer.profile or "",
+                              "vintage": r.layer.vintage} for r in self.records],
+                            columns=["layer_id", "role", "title", "profile", "vintage"])
 
 
 def read_region(region_dir: Path, progress: Progress | None = None,

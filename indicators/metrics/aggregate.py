@@ -29,6 +29,8 @@ class Weights:
     ids: tuple[str, ...]
     units: tuple[str, ...]
     matrix: sparse.csr_matrix
+    #: Each geography is one whole unit (so a unit's own value is kept as it is, bit for bit).
+    is_identity: bool = False
 
     @property
     def squared(self) -> sparse.csr_matrix:
@@ -53,7 +55,7 @@ class Weights:
     @classmethod
     def identity(cls, units: list[str]) -> Weights:
         """Each unit as its own geography."""
-        return cls(tuple(units), tuple(units), sparse.identity(len(units), format="csr"))
+        return cls(tuple(units), tuple(units), sparse.identity(len(units), format="csr"), True)
 
     @classmethod
     def single(cls, name: str, units: list[str], weights: np.ndarray) -> Weights:
@@ -153,7 +155,9 @@ def weighted_mean(w: Weights, values: np.ndarray, weights: np.ndarray,
     """Population-weighted mean of an intensive value over the pieces of units.
 
     ``v_g = sum W p v / sum W p`` over units with both ``v`` and ``p``; where unit MOEs exist,
-    ``MOE_g = sqrt(sum (W p MOE)^2) / sum W p`` (independent errors assumed).
+    ``MOE_g = sqrt(sum (W p MOE)^2) / sum W p`` (independent errors assumed). For units as their
+    own geographies (:meth:`Weights.identity`) the unit's value and MOE are returned exactly as
+    given (a publisher's number stays the publisher's), where its weight is positive.
     """
     v, p = np.asarray(values, float), np.asarray(weights, float)
     ok = ~np.isnan(v) & ~np.isnan(p)
@@ -166,6 +170,10 @@ def weighted_mean(w: Weights, values: np.ndarray, weights: np.ndarray,
             moe = np.where(den > 0, np.sqrt(w.squared @ (m**2)) / den, np.nan)
         else:
             moe = np.full(len(value), np.nan)
+    if w.is_identity:  # the same numbers, without the rounding of v * p / p
+        value = np.where(den > 0, v, np.nan)
+        if moes is not None:
+            moe = np.where(den > 0, np.asarray(moes, float), np.nan)
     c = cv(value, moe)
     return pd.DataFrame({"value": value, "moe": moe, "cv": c, "reliability": reliability(c),
                          "n_units": _n_units(w, ok)}, index=list(w.ids))

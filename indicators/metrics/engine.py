@@ -73,7 +73,7 @@ def compute_values(inputs: Inputs, progress: Callable[[float, str], None] | None
          "method": o.method, "reason": o.reason, "detail": o.detail}
         for o in outcomes.values()
     ])
-    burdens = cejst.unit_burdens(unit_pct, inputs.geoids)
+    burdens = cejst.unit_burdens(context)
     return Results(_rows(outcomes), availability, burdens.reset_index(), inputs.crosswalk)
 
 
@@ -95,7 +95,7 @@ def composite_outcome(indicator: Indicator, context: Context, weights: dict[str,
     result = indicator.index.unit_index(context)
     if isinstance(result, Unavailable):
         return Outcome(indicator, reason=result.reason)
-    out = Outcome(indicator, method=result.method, detail=result.detail)
+    out = Outcome(indicator, layer_id=result.layer_id, method=result.method, detail=result.detail)
     ok = ~np.isnan(result.values)
     for kind, w in weights.items():
         frame = aggregate.weighted_mean(w, result.values, population)

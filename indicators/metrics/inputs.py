@@ -8,6 +8,7 @@ variables, so a rate's numerator and denominator always come from the same sourc
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -20,6 +21,22 @@ from indicators.metrics.crosswalk import build_crosswalk, coverage
 #: Census layers win over environmental ones when both publish a variable; within a role, the
 #: manifest order decides (layers of other roles hold no estimates).
 ROLE_PRIORITY = {"census": 0, "environment": 1}
+
+
+def data_year(profile: str, vintage: str) -> int | None:
+    """The last year of a layer's data: the release a profile names (``cdc_svi_2018``), else
+    the last year its vintage gives (``"ACS 2014-2018"``); None where nothing says.
+
+    Examples
+    --------
+    >>> data_year("cdc_svi_2018", ""), data_year("acs", "ACS 2019-2023"), data_year("acs", "")
+    (2018, 2023, None)
+    """
+    named = re.search(r"_(\d{4})$", profile)
+    if named:
+        return int(named.group(1))
+    years = re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", vintage)
+    return int(years[-1]) if years else None
 
 
 @dataclass
@@ -52,6 +69,8 @@ class Inputs:
     moe: dict[int, pd.DataFrame]
     region_name: str = "the region"
     crosswalk: pd.DataFrame = field(default_factory=pd.DataFrame)
+    layer_profiles: dict[int, str] = field(default_factory=dict)
+    layer_vintages: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.crosswalk.empty:
@@ -64,7 +83,7 @@ class Inputs:
                   overlays: gpd.GeoDataFrame, estimates: pd.DataFrame, layers: pd.DataFrame,
                   region_name: str, crosswalk: pd.DataFrame | None = None) -> Inputs:
         """From long estimates (geoid, variable, estimate, moe, layer_id) and a layers table
-        (layer_id, role, title) in manifest order."""
+        (layer_id, role, title; optionally profile and vintage) in manifest order."""
         geoids = pd.Index(units["geoid"])
         ordered = layers.assign(p=layers["role"].map(ROLE_PRIORITY)).dropna(subset=["p"])
         order = ordered.sort_values(["p", "layer_id"])["layer_id"].astype(int).tolist()
@@ -73,10 +92,17 @@ class Inputs:
             part = estimates[estimates["layer_id"] == layer_id]
             est[layer_id] = part.pivot(index="geoid", columns="variable", values="estimate").reindex(geoids)
             moe[layer_id] = part.pivot(index="geoid", columns="variable", values="moe").reindex(geoids)
-        titles = dict(zip(layers["layer_id"].astype(int), layers["title"], strict=True))
+        ids = layers["layer_id"].astype(int)
+
+        def by_layer(column: str) -> dict[int, str]:
+            values = layers[column] if column in layers else pd.Series("", index=layers.index)
+            return dict(zip(ids, values.fillna("").astype(str), strict=True))
+
         return cls(units.sort_values("geoid").reset_index(drop=True),
-                   districts.sort_values("name").reset_index(drop=True), overlays, order, titles,
-                   est, moe, region_name, crosswalk if crosswalk is not None else pd.DataFrame())
+                   districts.sort_values("name").reset_index(drop=True), overlays, order,
+                   by_layer("title"), est, moe, region_name,
+                   crosswalk if crosswalk is not None else pd.DataFrame(),
+                   by_layer("profile"), by_layer("vintage"))
 
     # -- lookups -----------------------------------------------------------------------------
 
@@ -93,6 +119,10 @@ class Inputs:
                 cols = list(variables)
                 return Source(layer_id, frame[cols], self.moe[layer_id].reindex(columns=cols))
         return None
+
+    def year(self, layer_id: int) -> int | None:
+        """The last year of a layer's data (see :func:`data_year`)."""
+        return data_year(self.layer_profiles.get(layer_id, ""), self.layer_vintages.get(layer_id, ""))
 
     def population(self, prefer_layer: int | None = None) -> np.ndarray:
         """Population for weights: the given layer's own ``pop_total`` when it has one (EJScreen,

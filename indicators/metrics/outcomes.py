@@ -96,8 +96,33 @@ def compute_outcome(indicator: Indicator, inputs: Inputs, weights: dict[str, Wei
         for kind, frame in out.frames.items():
             frame["coverage"] = aggregate.coverage(weights[kind], cover_ok, population)
         return out
+    if indicator.published is not None:
+        published = _published_share(indicator, inputs, weights, population)
+        if published is not None:
+            return published
     needs = " or ".join(" + ".join(alt) for alt in indicator.inputs)
+    if indicator.published is not None:
+        needs += f" (or a published {indicator.published})"
     return Outcome(indicator, reason=f"not available for this region: it needs {needs}")
+
+
+def _published_share(indicator: Indicator, inputs: Inputs, weights: dict[str, Weights],
+                     population: np.ndarray) -> Outcome | None:
+    """A rate no layer has the counts of, from a source's published share: population-weighted
+    over the pieces of units, with no margin of error (none is published)."""
+    source = inputs.source((indicator.published,))
+    if source is None:
+        return None
+    values = source.values(indicator.published)
+    pop = inputs.population(source.layer_id)
+    out = Outcome(indicator, layer_id=source.layer_id,
+                  method="population-weighted mean of the published percentage (no margin of error)")
+    ok = ~np.isnan(values)
+    for kind, w in weights.items():
+        frame = aggregate.weighted_mean(w, values, pop)
+        frame["coverage"] = aggregate.coverage(w, ok, population)
+        out.frames[kind] = frame
+    return out
 
 
 def _difference(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:

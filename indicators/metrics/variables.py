@@ -99,6 +99,8 @@ _COUNTS = [
     ("pop_under18", "children under 18", "people"),
     ("pop_over64", "people aged 65 and over", "people"),
     ("pop_disabled", "people with a disability", "people"),
+    ("disability_universe", "civilian non-institutionalised population (the disability universe)",
+     "people"),
     ("hh_single_parent", "single-parent households", "households"),
     ("units_multiunit", "housing units in structures with 10 or more units", "housing units"),
     ("units_mobile", "mobile homes", "housing units"),
@@ -147,6 +149,29 @@ _INTENSIVE = [
     ("low_income_share", "share of people below 200% of the poverty line (source-adjusted)",
      "share"),
     ("not_in_higher_ed_share", "share of residents not enrolled in higher education", "share"),
+    # Percentages a source publishes without the counts behind them (CEJST, EJScreen).
+    ("share_poc", "people of colour, published share", "share"),
+    ("share_hispanic", "Hispanic or Latino (of any race), published share", "share"),
+    ("share_black_alone", "Black or African American alone (of any ethnicity), published share",
+     "share"),
+    ("share_asian_alone", "Asian alone (of any ethnicity), published share", "share"),
+    ("share_white_alone", "White alone (of any ethnicity), published share", "share"),
+    ("share_below_100", "people below 100% of the federal poverty line, published share", "share"),
+    ("share_below_200", "people below 200% of the federal poverty line, published share", "share"),
+    ("share_unemployed", "unemployed share of the labour force, published", "share"),
+    ("share_less_hs", "people aged 25+ without a high-school diploma, published share", "share"),
+    ("share_limited_english_hh", "limited-English-speaking households, published share", "share"),
+    ("share_under5", "children under 5, published share", "share"),
+    ("share_over64", "people aged 65 and over, published share", "share"),
+    ("median_income_pct_ami", "median household income as a percent of area median income", "%"),
+    ("cejst_neighbour_share", "share of neighbouring tracts CEJST identifies as disadvantaged", "share"),
+    ("cejst_criteria_count", "number of CEJST criteria the tract meets (all categories)", "criteria"),
+    ("cejst_categories_count", "number of CEJST categories the tract meets", "categories"),
+    # EJScreen's own EJ and supplemental indexes, raw values (D2_*, D5_*).
+    *((f"ej_{index.lower()}_{burden.lower()}", f"EJScreen {kind} index for {what}, raw value", "index")
+      for index, kind in (("D2", "EJ"), ("D5", "supplemental"))
+      for burden, what in (("PTSDF", "hazardous-waste proximity"), ("UST", "underground storage "
+                           "tanks"), ("PWDIS", "wastewater discharge"))),
 ]
 
 _PERCENTILES = [
@@ -160,12 +185,28 @@ _PERCENTILES = [
         ("low_median_income", "low median income (% of area median)"),
         ("linguistic_isolation", "linguistic isolation"), ("unemployment", "unemployment"),
         ("poverty_100", "poverty (below 100% FPL)"), ("less_hs", "less than high school"),
+        ("poverty_200", "people below 200% FPL (unadjusted)"),
     ]
+]
+
+_PERCENTILES += [
+    ("svi_rpl_themes", "CDC/ATSDR Social Vulnerability Index, overall percentile rank "
+     "(RPL_THEMES), as published", "percentile"),
+    ("svi_rpl_theme1", "CDC/ATSDR SVI socioeconomic status theme rank (RPL_THEME1), as published",
+     "percentile"),
+    ("svi_rpl_theme2", "CDC/ATSDR SVI household characteristics theme rank (RPL_THEME2), as "
+     "published", "percentile"),
+    ("svi_rpl_theme3", "CDC/ATSDR SVI racial and ethnic minority status theme rank (RPL_THEME3), "
+     "as published", "percentile"),
+    ("svi_rpl_theme4", "CDC/ATSDR SVI housing type and transportation theme rank (RPL_THEME4), as "
+     "published", "percentile"),
 ]
 
 _FLAGS = [
     ("cejst_disadvantaged", "identified as disadvantaged by CEJST", "flag"),
     ("cejst_low_income", "meets CEJST's low-income threshold", "flag"),
+    ("cejst_disadvantaged_no_neighbours", "identified as disadvantaged by CEJST without considering "
+     "neighbours", "flag"),
 ]
 
 VARIABLES: dict[str, Variable] = {}

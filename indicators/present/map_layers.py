@@ -169,20 +169,36 @@ FLAGGED_COLOUR, NOT_FLAGGED_COLOUR = "#b2182b", "#f4efe6"
 
 
 def burden_layer(data: MapData, burdens: pd.DataFrame) -> tuple[folium.FeatureGroup, Legend]:
-    """Units flagged by the CEJST-style rule, each labelled with the burdens that flag it.
+    """Units flagged by the CEJST-style rule, each labelled with what flags it.
 
     Parameters
     ----------
     burdens : pandas.DataFrame
-        The ``unit_burdens`` table (``geoid``, ``flagged``, ``burdens``).
+        The ``unit_burdens`` table (``geoid``, ``flagged``, ``burdens``, ``by_neighbours``).
     """
     flags = burdens.set_index("geoid").reindex(data.unit_ids)
     flagged = flags["flagged"].astype("boolean").fillna(False)
     colours = {g: FLAGGED_COLOUR if f else NOT_FLAGGED_COLOUR for g, f in flagged.items()}
-    labels = {g: f"Low income and high: {flags.loc[g, 'burdens']}" if f else "not flagged"
-              for g, f in flagged.items()}
+    labels = {g: burden_label(flags.loc[g]) if f else "not flagged" for g, f in flagged.items()}
     legend = Legend("CEJST-style overburdened tracts", (
         (f"low income and at least one burden at or above the "
          f"{ordinal(round(cejst.BURDEN_PERCENTILE * 100))} percentile", FLAGGED_COLOUR),
         ("not flagged", NOT_FLAGGED_COLOUR)))
     return choropleth_layer(data.units, colours, labels, "Overburdened tracts"), legend
+
+
+def burden_label(row: pd.Series) -> str:
+    """What flags a unit, in CEJST's words: its criteria, or the neighbours rule.
+
+    Examples
+    --------
+    >>> burden_label(pd.Series({"burdens": "pm25, unemployment", "by_neighbours": False}))
+    'PM2.5 exposure (and is low income); unemployment (and has low HS attainment)'
+    >>> burden_label(pd.Series({"burdens": "", "by_neighbours": True}))
+    'surrounded by overburdened tracts, and low income'
+    """
+    met = [b for b in str(row.get("burdens") or "").split(", ") if b in cejst.BY_INDICATOR]
+    words = [f"{cejst.BY_INDICATOR[b].name} ({cejst.BY_INDICATOR[b].condition})" for b in met]
+    if bool(row.get("by_neighbours")) and not words:
+        return "surrounded by overburdened tracts, and low income"
+    return "; ".join(words)

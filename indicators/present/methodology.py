@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 
 from indicators.config import EQUAL_AREA_CRS
+from indicators.ingest.profiles import TABLE_PROFILES
+from indicators.ingest.tabular import Profile, expand_terms
 from indicators.metrics.composites import cejst
 from indicators.metrics.moe import CV_HIGH, CV_MEDIUM
 from indicators.metrics.registry import Indicator
@@ -81,3 +83,50 @@ def indicator_text(indicator: Indicator, region_name: str, availability: pd.Data
                        f"({layer['publisher']}, {layer['licence']}); method: "
                        f"{row['method']}. {row['detail']}")
     return text + f"\n\n**In {region_name}:** {row['method']}. {row['detail']}"
+
+
+def suppliers(indicator: Indicator, limit: int = 4) -> str:
+    """Which files, and which of their columns, would give a region this indicator: every
+    profile able to supply one of its input alternatives (Markdown, one sentence).
+
+    Examples
+    --------
+    >>> from indicators.metrics.registry import get
+    >>> suppliers(get("ozone"))
+    'EPA EJScreen (OZONE)'
+    >>> suppliers(get("tree_canopy"))
+    'a GEOID-keyed CSV mapped with the generic profile (columns = { tree_canopy_pct = "..." })'
+    """
+    if indicator.index is not None:
+        return indicator.index.inputs
+    if indicator.method == "area_share":
+        return "a HOLC redlining map (Mapping Inequality GeoJSON, profile holc)"
+    options = []
+    alternatives = [*indicator.inputs, *([(indicator.published,)] if indicator.published else [])]
+    for alternative in alternatives:
+        for profile in TABLE_PROFILES.values():
+            columns = _columns_for(profile, alternative)
+            if columns is None or any(o[0] == profile.title for o in options):
+                continue
+            shown = ", ".join(columns[:limit]) + (", ..." if len(columns) > limit else "")
+            options.append((profile.title, shown))
+    if not options:
+        mapped = ", ".join(f'{v} = "..."' for v in sorted(indicator.variables))
+        return f"a GEOID-keyed CSV mapped with the generic profile (columns = {{ {mapped} }})"
+    return " or ".join(f"{title} ({shown})" for title, shown in options)
+
+
+def _columns_for(profile: Profile, variables: tuple[str, ...]) -> list[str] | None:
+    """The columns of ``profile`` that give ``variables``, or None where it lacks one."""
+    fields = {f.variable: f for f in profile.fields}
+    columns: list[str] = []
+    for variable in variables:
+        spec = fields.get(variable)
+        if spec is None:
+            return None
+        if spec.compute is not None or not spec.alternatives:
+            columns.append(f"{variable} (derived)")
+            continue
+        terms = expand_terms(spec.alternatives[0])
+        columns.extend(profile.estimate_column(t) for _, t in terms)
+    return list(dict.fromkeys(columns))

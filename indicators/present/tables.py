@@ -10,6 +10,7 @@ import pandas as pd
 from indicators.metrics.composites import cejst
 from indicators.metrics.registry import BY_ID, Indicator
 from indicators.present.formatting import format_moe, format_value, ordinal, reliability_words
+from indicators.present.map_layers import burden_label
 
 
 def comparison_long(values: pd.DataFrame, region: pd.DataFrame, names: dict[str, str],
@@ -196,13 +197,15 @@ def layers_view(layers: pd.DataFrame) -> pd.DataFrame:
 
 
 def flagged_units(burdens: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str]) -> pd.DataFrame:
-    """The overburdened units drawn on the map, with the burdens that flag them."""
+    """The overburdened units drawn on the map, with what flags each (CEJST's criteria or the
+    neighbours rule)."""
     flags = burdens.set_index("geoid").reindex(unit_ids)
     flagged = flags[flags["flagged"].astype("boolean").fillna(False)]
     names = units.set_index("geoid")["name"]
     return pd.DataFrame({
         "Tract": names.reindex(flagged.index).to_numpy(), "GEOID": flagged.index,
-        f"Burdens at or above the {ordinal(round(cejst.BURDEN_PERCENTILE * 100))} percentile":
-            flagged["burdens"].to_numpy(),
+        f"At or above the {ordinal(round(cejst.BURDEN_PERCENTILE * 100))} percentile":
+            [burden_label(row) for _, row in flagged.iterrows()],
+        "Categories": flagged["categories"].to_numpy(),
         "Low-income percentile": (flagged["low_income_percentile"] * 100).round().to_numpy(),
     })

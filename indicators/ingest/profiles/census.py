@@ -139,11 +139,26 @@ _SVI_COMMON = {
     "pop_group_quarters": ("GROUPQ",),
 }
 _SVI_UNIVERSES = {
+    "disability_universe": ("DISABL", "DISABL"),
     "labor_force": ("UNEMP", "UNEMP"),
     "edu_universe": ("NOHSDP", "NOHSDP"),
     "insurance_universe": ("UNINSUR", "UNINSUR"),
     "pop_5plus": ("LIMENG", "LIMENG"),
 }
+
+
+def _published(column: str) -> Compute:
+    """A column CDC publishes as it is (a percentile rank such as ``RPL_THEMES``), with no MOE;
+    CDC's -999 marks a tract it does not rank and becomes missing."""
+
+    def compute(columns: Columns, layer: Layer) -> tuple[pd.Series, None] | None:
+        return (columns.number(column), None) if columns.has(column) else None
+
+    return compute
+
+
+#: CDC's published ranks: the overall SVI and its four themes.
+_SVI_RANKS = {"svi_rpl_themes": "RPL_THEMES", **{f"svi_rpl_theme{n}": f"RPL_THEME{n}" for n in range(1, 5)}}
 
 
 def _svi_profile(name: str, year: int, extra: dict[str, tuple[str, ...]],
@@ -152,6 +167,7 @@ def _svi_profile(name: str, year: int, extra: dict[str, tuple[str, ...]],
     fields += [Field(v, compute=_universe(c, p)) for v, (c, p) in {
         **_SVI_UNIVERSES, **universes}.items()]
     fields.append(Field("per_capita_income", ("PCI",)))
+    fields += [Field(v, compute=_published(c)) for v, c in _SVI_RANKS.items()]
     return Profile(
         name=name,
         title=f"CDC/ATSDR SVI {year}",

@@ -49,6 +49,15 @@ EJSCREEN = Profile(
         Field("ust", ("UST",)),
         Field("air_cancer_risk", ("CANCER",)),
         Field("demographic_index", ("DEMOGIDX_2",)),
+        Field("share_poc", ("PEOPCOLORPCT",)),
+        Field("share_below_200", ("LOWINCPCT",)),
+        Field("share_unemployed", ("UNEMPPCT",)),
+        Field("share_limited_english_hh", ("LINGISOPCT",)),
+        Field("share_less_hs", ("LESSHSPCT",)),
+        Field("share_under5", ("UNDER5PCT",)),
+        Field("share_over64", ("OVER64PCT",)),
+        *(Field(f"ej_{c[:2].lower()}_{c[3:].lower()}", (c,)) for c in (
+            "D2_PTSDF", "D2_UST", "D2_PWDIS", "D5_PTSDF", "D5_UST", "D5_PWDIS")),
     ),
 )
 
@@ -180,6 +189,28 @@ CEJST = Profile(
               ("Percent.individuals.age.25.or.over.with.less.than.high.school.degree..percentile.",)),
         Field("cejst_disadvantaged", ("Identified.as.disadvantaged",)),
         Field("cejst_low_income", ("Is.low.income.",)),
+        Field("cejst_disadvantaged_no_neighbours",
+              ("Identified.as.disadvantaged.without.considering.neighbors",)),
+        Field("cejst_neighbour_share", ("Share.of.neighbors.that.are.identified.as.disadvantaged",),
+              scale=0.01),
+        Field("cejst_criteria_count", ("Total.threshold.criteria.exceeded",)),
+        Field("cejst_categories_count", ("Total.categories.exceeded",)),
+        # Race and ethnicity (fractions), as CEJST publishes them: race "alone", of any ethnicity.
+        Field("share_black_alone", ("Percent.Black.or.African.American.alone",)),
+        Field("share_asian_alone", ("Percent.Asian",)),
+        Field("share_white_alone", ("Percent.White",)),
+        Field("share_hispanic", ("Percent.Hispanic.or.Latino",)),
+        Field("share_over64", ("Percent.age.over.64",)),
+        # The workforce criteria's values, published in percent.
+        Field("share_below_200", ("Percent.of.individuals.below.200..Federal.Poverty.Line",), scale=0.01),
+        Field("share_below_100", ("Percent.of.individuals...100..Federal.Poverty.Line",), scale=0.01),
+        Field("share_unemployed", ("Unemployment..percent.",), scale=0.01),
+        Field("share_limited_english_hh", ("Linguistic.isolation..percent.",), scale=0.01),
+        Field("share_less_hs",
+              ("Percent.individuals.age.25.or.over.with.less.than.high.school.degree",), scale=0.01),
+        Field("median_income_pct_ami", ("Median.household.income.as.a.percent.of.area.median.income",)),
+        Field("pctl_poverty_200",
+              ("Percent.of.individuals.below.200..Federal.Poverty.Line..percentile.",)),
     ),
 )
 

@@ -41,11 +41,13 @@ class Context:
 @dataclass(frozen=True)
 class UnitIndex:
     """A composite's value for every unit (NaN where it cannot be computed), how it was
-    computed and what it used (both shown on the Methodology page)."""
+    computed and what it used (both shown on the Methodology page), and the layer it was read
+    from where a publisher's own values are shown."""
 
     values: np.ndarray
     method: str
     detail: str
+    layer_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,208 @@
+"""Golden tests on the publishers' own files (``../shared/data``): where a region loads CDC's SVI
+or CEQ's CEJST file the tract values we show are the publisher's, our SVI method reproduces
+CDC's ranks for the file's vintage, our CEJST rule reproduces CEJST's per-criterion flags, and
+the race shares CEJST publishes reach districts population-weighted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+
+from indicators.ingest.region import read_region
+from indicators.metrics.composites import Context, cejst, svi
+from indicators.store.build import CHECKS, region_inputs
+from indicators.store.database import read_geo
+from tests.conftest import SHARED, needs_shared, real_region
+
+pytestmark = [needs_shared, pytest.mark.realdata]
+
+CEJST_FILE = SHARED / "cejst_georgia" / "cejst_v1_georgia_tracts2010.csv"
+
+
+def cdc(name: str) -> pd.DataFrame:
+    frame = pd.read_csv(SHARED / "cdc_svi_georgia" / name, dtype={"FIPS": str}).set_index("FIPS")
+    return frame.where(frame != -999)
+
+
+def unit_values(db: Path, indicator: str) -> pd.Series:
+    with duckdb.connect(str(db), read_only=True) as con:
+        frame = con.execute("SELECT geo_id, value, method, layer_id FROM indicator_values WHERE "
+                            "geo_kind = 'unit' AND indicator_id = ?", [indicator]).df()
+    return frame.set_index("geo_id")
+
+
+# --- SVI ----------------------------------------------------------------------------------------
+
+
+def test_svi_2018_method_reproduces_cdcs_ranks_from_cdcs_inputs():
+    published = cdc("SVI2018_Georgia_tract.csv")
+    method = svi.method_for(2018)
+    inputs = published[[f"EP_{v}" for v in method.variables]].rename(columns=lambda c: c[3:])
+    ours = svi.svi(inputs, method.themes, method.descending)
+    both = ours["RPL_THEMES"].notna() & published["RPL_THEMES"].notna()
+    assert both.sum() == ours["RPL_THEMES"].notna().sum() == published["RPL_THEMES"].notna().sum() == 1952
+    diff = (ours.loc[both, "RPL_THEMES"] - published.loc[both, "RPL_THEMES"]).abs()
+    assert diff.max() <= 0.005  # 0.0031: CDC's own rounding of EP_ values
+
+
+@pytest.mark.parametrize(("fixture", "file"), [("atlanta_2010_db", "SVI2018_Georgia_tract.csv"),
+                                               ("atlanta_2020_db", "SVI2022_Georgia_tract.csv")])
+def test_tracts_show_cdcs_published_ranks(fixture: str, file: str, request: pytest.FixtureRequest):
+    db = request.getfixturevalue(fixture)
+    published = cdc(file)
+    for indicator, column in (("social_vulnerability", "RPL_THEMES"), ("svi_socioeconomic", "RPL_THEME1"),
+                              ("svi_household", "RPL_THEME2"), ("svi_minority", "RPL_THEME3"),
+                              ("svi_housing_transport", "RPL_THEME4")):
+        shown = unit_values(db, indicator)
+        expected = published[column].reindex(shown.index)
+        assert expected.notna().all() and (shown["value"] == expected).all(), indicator
+        assert set(shown["method"]) == {f"CDC/ATSDR, as published ({column}); districts "
+                                        "population-weighted"}
+        # Tracts CDC does not rank (no population) show nothing, never a zero.
+        unranked = published.index[published[column].isna()]
+        assert not set(unranked) & set(shown.index)
+
+
+def test_our_svi_on_the_regions_own_counts_follows_the_2018_method(tmp_path: Path, capsys):
+    region = read_region(real_region("atlanta_2010", tmp_path), checks=CHECKS)
+    result = svi.computed(Context(region_inputs(region), {}, pd.DataFrame()), "RPL_THEMES")
+    assert result.method.startswith("SVI-style: CDC/ATSDR SVI 2018 method (15 variables)")
+    assert result.detail == ("variables used: POV, UNEMP, PCI, NOHSDP, AGE65, AGE17, DISABL, SNGPNT, "
+                             "MINRTY, LIMENG, MUNIT, MOBILE, CROWD, NOVEH, GROUPQ")
+    ours = pd.Series(result.values, index=region_inputs(region).geoids)
+    published = cdc("SVI2018_Georgia_tract.csv")["RPL_THEMES"].reindex(ours.index)
+    both = ours.notna() & published.notna()
+    diff = (ours[both] - published[both]).abs()
+    within = (diff <= 0.01).mean()
+    rank = ours[both].corr(published[both], method="spearman")
+    with capsys.disabled():
+        print(f"\nSVI 2018 from the region's own counts: {within:.1%} of {both.sum()} tracts within "
+              f"0.01 of CDC's RPL_THEMES, rank correlation {rank:.4f}, largest difference "
+              f"{diff.max():.3f} (CDC's percentages are rounded to 0.1 before ranking)")
+    assert within > 0.95 and rank > 0.999
+
+
+# --- CEJST --------------------------------------------------------------------------------------
+
+#: The criteria CEJST's Georgia file carries: indicator id -> CEJST's flag column.
+AT_90 = "Greater.than.or.equal.to.the.90th.percentile.for."
+CEJST_FLAGS = {
+    "pm25": AT_90 + "PM2.5.exposure.and.is.low.income.",
+    "diesel_pm": AT_90 + "diesel.particulate.matter.and.is.low.income.",
+    "traffic_proximity": AT_90 + "traffic.proximity.and.is.low.income.",
+    "transport_barriers": AT_90 + "DOT.transit.barriers.and.is.low.income.",
+    "hazwaste_proximity": AT_90 + "proximity.to.hazardous.waste."
+                          "facilities.and.is.low.income.",
+    "asthma": AT_90 + "asthma.and.is.low.income.",
+    "diabetes": AT_90 + "diabetes.and.is.low.income.",
+    "heart_disease": AT_90 + "heart.disease.and.is.low.income.",
+    "life_expectancy": AT_90 + "low.life.expectancy.and.is.low.income.",
+    "median_income": AT_90 + "low.median.household.income.as.a."
+                     "percent.of.area.median.income.and.has.low.HS.attainment.",
+    "limited_english": AT_90 + "households.in.linguistic.isolation."
+                       "and.has.low.HS.attainment.",
+    "unemployment": AT_90 + "unemployment.and.has.low.HS.attainment.",
+    "poverty": AT_90 + "households.at.or.below.100..federal."
+               "poverty.level.and.has.low.HS.attainment.",
+}
+#: Each criterion's percentile as our CEJST profile reads it (canonical variables).
+CEJST_PERCENTILES = {
+    "pm25": "pctl_pm25", "diesel_pm": "pctl_diesel_pm", "traffic_proximity": "pctl_traffic_proximity",
+    "transport_barriers": "pctl_transport_barriers", "hazwaste_proximity": "pctl_hazwaste_proximity",
+    "asthma": "pctl_asthma_prev", "diabetes": "pctl_diabetes_prev", "heart_disease": "pctl_chd_prev",
+    "life_expectancy": "pctl_low_life_expectancy", "median_income": "pctl_low_median_income",
+    "limited_english": "pctl_linguistic_isolation", "unemployment": "pctl_unemployment",
+    "poverty": "pctl_poverty_100",
+}
+
+
+def truth(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].map({True: True, False: False, "True": True, "False": False}).fillna(False)
+
+
+@pytest.fixture(scope="module")
+def cejst_as_read(atlanta_2010_db: Path) -> pd.DataFrame:
+    """CEJST's values and percentiles as our profile loaded them (wide, by GEOID)."""
+    with duckdb.connect(str(atlanta_2010_db), read_only=True) as con:
+        long = con.execute("SELECT e.geoid, e.variable, e.estimate FROM estimates e JOIN layers l "
+                           "USING (layer_id) WHERE l.profile = 'cejst'").df()
+    return long.pivot(index="geoid", columns="variable", values="estimate")
+
+
+def test_cejst_rule_reproduces_every_criterion_cejst_publishes(cejst_as_read: pd.DataFrame):
+    ours = criteria_from(cejst_as_read)
+    file = pd.read_csv(CEJST_FILE, dtype={"Census.tract.2010.ID": str}).set_index("Census.tract.2010.ID")
+    file = file.reindex(ours.index)
+    for indicator, column in CEJST_FLAGS.items():
+        disagree = (ours[indicator] != truth(file, column)).sum()
+        assert disagree == 0, (indicator, disagree)
+    assert set(CEJST_FLAGS) == {c.indicator for c in cejst.CRITERIA} - {
+        "superfund_proximity", "wastewater", "ust", "housing_cost_burden", "lead_paint",
+        "redlined_share", "impervious"}  # the criteria whose columns the Georgia file lacks
+
+
+def criteria_from(wide: pd.DataFrame) -> pd.DataFrame:
+    pct = pd.DataFrame({i: wide[v] for i, v in CEJST_PERCENTILES.items()})
+    return cejst.criteria_flags(pct, wide["pctl_low_income"], wide["share_less_hs"])
+
+
+def test_cejst_designation_is_reproduced_where_the_file_explains_it(cejst_as_read: pd.DataFrame,
+                                                                    capsys):
+    flags = criteria_from(cejst_as_read)
+    ours = cejst.designation(flags, cejst_as_read["cejst_neighbour_share"],
+                             cejst_as_read["pctl_low_income"])
+    theirs = cejst_as_read["cejst_disadvantaged"] == 1.0
+    total_criteria = cejst_as_read["cejst_criteria_count"]
+    # Flagged by CEJST through criteria the Georgia file does not carry (climate, energy cost,
+    # housing, legacy pollution, water): CEJST counts more criteria than the file shows.
+    hidden = theirs & ~ours["flagged"] & (total_criteria > flags.sum(axis=1))
+    assert (ours["flagged"] & ~theirs).sum() == 0  # never a tract CEJST did not flag
+    assert (theirs & ~ours["flagged"] & ~hidden).sum() == 0  # every explained tract reproduced
+    recall = (ours["flagged"] & theirs).sum() / theirs.sum()
+    with capsys.disabled():
+        print(f"\nCEJST 1.0 on CEJST's own percentiles (Georgia, {len(ours)} tracts): every criterion "
+              f"the file carries reproduced for every tract; {int(ours['flagged'].sum())} of CEJST's "
+              f"{int(theirs.sum())} disadvantaged tracts reproduced (recall {recall:.1%}, "
+              f"{int((ours['by_neighbours'] & ~ours['by_criteria']).sum())} by the neighbours rule); "
+              f"the other {int(hidden.sum())} are flagged by criteria the file does not carry")
+    assert (int(ours["flagged"].sum()), int(theirs.sum()), int(hidden.sum())) == (754, 830, 76)
+
+
+# --- race shares and what Atlanta 2010 can show -------------------------------------------------
+
+
+def test_atlanta_2010_shows_race_shares_low_income_and_the_composites(atlanta_2010_db: Path):
+    with duckdb.connect(str(atlanta_2010_db), read_only=True) as con:
+        available = {r[0] for r in con.execute(
+            "SELECT indicator_id FROM indicator_availability WHERE available").fetchall()}
+        methods = dict(con.execute("SELECT indicator_id, method FROM indicator_availability").fetchall())
+    assert {"black_alone_share", "hispanic_share", "asian_alone_share", "white_alone_share",
+            "poverty_200", "ej_index", "burdened_share"} <= available
+    assert len(available) == 36
+    # Published percentages are weighted means and say so; there is no margin of error to show.
+    assert methods["hispanic_share"] == ("population-weighted mean of the published percentage "
+                                         "(no margin of error)")
+    assert {"black_share", "asian_share"}.isdisjoint(available)  # "not Hispanic" counts: none here
+
+
+def test_npu_race_shares_match_an_independent_computation(atlanta_2010_db: Path):
+    with duckdb.connect(str(atlanta_2010_db), read_only=True) as con:
+        ours = con.execute("SELECT geo_id, value, moe FROM indicator_values WHERE geo_kind = "
+                           "'district' AND indicator_id = 'black_alone_share'").df().set_index("geo_id")
+        districts = read_geo(con, "districts", "district_id").to_crs("EPSG:5070")
+        units = read_geo(con, "units", "geoid").to_crs("EPSG:5070")
+    file = pd.read_csv(CEJST_FILE, dtype={"Census.tract.2010.ID": str}).set_index("Census.tract.2010.ID")
+    tracts = units.join(file[["Total.population", "Percent.Black.or.African.American.alone"]], on="geoid")
+    tracts["tract_area"] = tracts.area
+    pieces = gpd.overlay(tracts, districts, how="intersection", keep_geom_type=True)
+    pieces = pieces.dropna(subset=["Percent.Black.or.African.American.alone", "Total.population"])
+    people = pieces["Total.population"] * pieces.area / pieces["tract_area"]
+    expected = (people * pieces["Percent.Black.or.African.American.alone"]).groupby(
+        pieces["district_id"]).sum() / people.groupby(pieces["district_id"]).sum()
+    np.testing.assert_allclose(ours["value"].reindex(expected.index), expected, atol=1e-6)
+    assert ours["moe"].isna().all()
