@@ -206,3 +206,22 @@ def test_npu_race_shares_match_an_independent_computation(atlanta_2010_db: Path)
         pieces["district_id"]).sum() / people.groupby(pieces["district_id"]).sum()
     np.testing.assert_allclose(ours["value"].reindex(expected.index), expected, atol=1e-6)
     assert ours["moe"].isna().all()
+
+
+def test_every_column_the_registry_can_use_is_read(cejst_as_read: pd.DataFrame, atlanta_2020_db: Path):
+    file = pd.read_csv(CEJST_FILE, dtype={"Census.tract.2010.ID": str}).set_index("Census.tract.2010.ID")
+    file = file.reindex(cejst_as_read.index)
+    pairs = {"share_black_alone": ("Percent.Black.or.African.American.alone", 1),
+             "share_hispanic": ("Percent.Hispanic.or.Latino", 1),
+             "share_below_200": ("Percent.of.individuals.below.200..Federal.Poverty.Line", 100),
+             "share_unemployed": ("Unemployment..percent.", 100),
+             "share_less_hs": ("Percent.individuals.age.25.or.over.with.less.than.high.school.degree", 100),
+             "median_income_pct_ami": ("Median.household.income.as.a.percent.of.area.median.income", 1)}
+    for variable, (column, scale) in pairs.items():
+        np.testing.assert_allclose(cejst_as_read[variable], file[column] / scale, err_msg=variable)
+    with duckdb.connect(str(atlanta_2020_db), read_only=True) as con:
+        read = {r[0] for r in con.execute("SELECT DISTINCT variable FROM estimates e JOIN layers l "
+                                          "USING (layer_id) WHERE l.profile = 'ejscreen'").fetchall()}
+    assert {"share_poc", "share_below_200", "share_less_hs", "share_limited_english_hh",
+            "share_under5", "share_over64", "demographic_index", "ej_d2_ptsdf", "ej_d5_pwdis",
+            "ust"} <= read

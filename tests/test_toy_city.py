@@ -272,3 +272,35 @@ def test_build_stores_region_and_district_segregation(toy_db: Path):
         seg = con.execute("SELECT value FROM segregation WHERE geo_kind = 'region' AND "
                           "\"index\" = 'Dissimilarity' AND groups = 'Black / White'").fetchone()
     assert seg[0] == pytest.approx(0.592457, abs=1e-5)
+
+
+# --- a published percentage without its counts -------------------------------------------------
+
+
+def test_published_shares_are_population_weighted_without_a_margin_of_error():
+    """CEJST publishes the Hispanic share of each tract but not the counts: the district's share
+    is the population-weighted mean of the tract shares, and it has no MOE to show."""
+    from indicators.metrics.engine import compute_values
+    from indicators.metrics.inputs import Inputs
+
+    share = {"A": 0.10, "B": 0.20, "C": 0.30, "D": 0.40, "E": 0.50, "F": 0.60}
+    rows = [(GEOIDS[n], "pop_total", float(TRACTS[n][0])) for n in NAMES]
+    rows += [(GEOIDS[n], "share_hispanic", share[n]) for n in NAMES]
+    estimates = pd.DataFrame(rows, columns=["geoid", "variable", "estimate"]).assign(moe=np.nan,
+                                                                                      layer_id=1)
+    units = tract_frame().assign(level="tract", name=NAMES, county="121", area_m2=1e6)
+    overlays = units.iloc[:0][["geometry"]].assign(layer_id=[], kind=[], category=[], label=[])
+    layers = pd.DataFrame({"layer_id": [1], "role": ["environment"], "title": ["toy CEJST"]})
+    inputs = Inputs.from_long(units, district_frame().assign(area_m2=3e6), overlays, estimates,
+                              layers, "Toy City")
+    values = compute_values(inputs).values.query("indicator_id == 'hispanic_share'").set_index(
+        ["geo_kind", "geo_id"])
+    # West: (1000 x .1 + 800 x .4 + 1000 x .2 + 600 x .5) / 3400 = 920 / 3400
+    # East: (1500 x .3 + 500 x .6 + 1000 x .2 + 600 x .5) / 3600 = 1250 / 3600
+    assert values.loc[("district", "west"), "value"] == pytest.approx(920 / 3400)
+    assert values.loc[("district", "east"), "value"] == pytest.approx(1250 / 3600)
+    assert values.loc[("region", "region"), "value"] == pytest.approx(2170 / 7000)
+    assert values.loc[("unit", GEOIDS["E"]), "value"] == 0.5  # a tract shows the published share
+    assert values["moe"].isna().all() and set(values["reliability"]) == {""}
+    assert set(values["method"]) == {"population-weighted mean of the published percentage "
+                                     "(no margin of error)"}

@@ -8,7 +8,7 @@ import pandas as pd
 from indicators.config import EQUAL_AREA_CRS
 from indicators.ingest.profiles import TABLE_PROFILES
 from indicators.ingest.tabular import Profile, expand_terms
-from indicators.metrics.composites import cejst
+from indicators.metrics.composites import cejst, svi
 from indicators.metrics.moe import CV_HIGH, CV_MEDIUM
 from indicators.metrics.registry import Indicator
 from indicators.present.formatting import ordinal
@@ -19,6 +19,9 @@ HIGHER_IS = {"higher_worse": "worse", "higher_better": "better",
 
 def computation_rules() -> str:
     """How the numbers are computed, in plain words (Markdown)."""
+    burden, income = (ordinal(round(p * 100)) for p in (cejst.BURDEN_PERCENTILE,
+                                                        cejst.LOW_INCOME_PERCENTILE))
+    relaxed = ordinal(round(cejst.NEIGHBOUR_LOW_INCOME_PERCENTILE * 100))
     return f"""
 **Districts from tracts.** Census data come for tracts (or block groups), whose edges rarely follow
 district boundaries. We overlay the two in an equal-area projection ({EQUAL_AREA_CRS}) and give each
@@ -47,10 +50,25 @@ weighted by the people living in each piece (EPA EJScreen's convention).
 the lowest rank (CDC's SVI convention), always oriented so that a higher percentile means more
 burdened.
 
-**Overburdened tracts** (the CEJST rule) are low-income tracts (at or above the
-{ordinal(round(cejst.LOW_INCOME_PERCENTILE * 100))} percentile of people below twice the poverty line)
-with at least one burden at or above the {ordinal(round(cejst.BURDEN_PERCENTILE * 100))} percentile,
-both among the region's tracts.
+**Percentages published without their counts** (CEJST's race shares, EJScreen's demographic
+shares) are used only where no loaded file has the counts. A district then gets the
+population-weighted mean of its tracts' percentages, with no margin of error: none is published.
+
+**Race and ethnicity are labelled as the source measured them.** "Black residents (not
+Hispanic)" counts people of one race alone who are not Hispanic (ACS table B03002); CEJST
+publishes race "alone" of any ethnicity, shown as separate indicators and never mixed with these.
+
+**Social vulnerability** follows CDC/ATSDR's method for the data's vintage: {svi.METHOD_2018.name}
+for data up to {svi.LAST_2018_METHOD_YEAR}, the {svi.METHOD_2020.name} after. Where the region loads
+CDC's own SVI file, tracts show CDC's published ranks (among the state's tracts).
+
+**Overburdened tracts** follow CEJST 1.0: a tract meets a criterion at or above the {burden}
+percentile of a burden when it is also low-income (at or above the {income} percentile of people
+below twice the poverty line), or, for the workforce criteria, when at least
+{cejst.LOW_HS_SHARE:.0%} of its adults have no high-school diploma. A tract surrounded by
+overburdened tracts and at or above the {relaxed} percentile of low income is overburdened too.
+Percentiles are among the region's tracts; CEJST's own designation is shown where its file is
+loaded.
 """
 
 
@@ -75,7 +93,8 @@ def indicator_text(indicator: Indicator, region_name: str, availability: pd.Data
         return text
     row = availability.loc[indicator.id]
     if not bool(row["available"]):
-        return text + f"\n\n**In {region_name}:** {row['reason']}."
+        return text + (f"\n\n**In {region_name}:** not available: none of the loaded files has "
+                       f"what it needs. It comes from {suppliers(indicator)}.")
     by_id = layers.set_index("layer_id")
     if pd.notna(row["layer_id"]) and int(row["layer_id"]) in by_id.index:
         layer = by_id.loc[int(row["layer_id"])]

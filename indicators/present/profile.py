@@ -12,6 +12,7 @@ import pandas as pd
 from indicators.metrics.framework import COMMITMENT_NAMES, commitment
 from indicators.metrics.registry import BY_ID, INDICATORS, Indicator
 from indicators.present.formatting import comparison, format_moe, format_value, reliability_words
+from indicators.present.methodology import suppliers
 
 CSS = """
 @page { size: auto; margin: 14mm; }
@@ -106,10 +107,10 @@ def by_commitment(rows: list[ProfileRow]) -> dict[str, list[ProfileRow]]:
 
 
 def not_available(missing: pd.DataFrame) -> list[tuple[str, str]]:
-    """(label, why) of each indicator a region cannot show, from its ``indicator_availability``
-    rows (indexed by indicator id); the reason loses its "not available for this region:"."""
-    return [(BY_ID[i].label, str(row["reason"]).split(": ", 1)[-1])
-            for i, row in missing.iterrows() if i in BY_ID]
+    """(label, what would supply it) of each indicator a region cannot show, from its
+    ``indicator_availability`` rows (indexed by indicator id): the files and columns that would
+    give it (:func:`indicators.present.methodology.suppliers`)."""
+    return [(BY_ID[i].label, "it needs " + suppliers(BY_ID[i])) for i in missing.index if i in BY_ID]
 
 
 def file_stem(name: str) -> str:
