@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from indicators.present import queries
 from tests.conftest import PROJECT
 
 PAGES = {
@@ -158,7 +159,7 @@ def test_data_page_shows_provenance_and_downloads(sample_db: Path, app_env):
     assert "American Community Survey 5-year estimates" in set(layers["Layer"])
     assert {"Vintage", "Publisher", "Licence", "SHA-256"} <= set(layers.columns)
     labels = [b.label for b in at.get("download_button")]
-    assert labels.count("CSV") == 6 and labels.count("Parquet") == 6
+    assert labels.count("CSV") == labels.count("Parquet") == len(queries.DOWNLOAD_TABLES) == 8
     assert any(label.startswith("Download the whole database") for label in labels)
 
 

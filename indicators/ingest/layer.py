@@ -36,6 +36,7 @@ class Layer:
     name_prefix: str = ""
     columns: dict[str, str] = field(default_factory=dict)
     moe_columns: dict[str, str] = field(default_factory=dict)
+    period: str = ""
 
     @property
     def label(self) -> str:

@@ -31,15 +31,18 @@ from typing import Any
 
 from indicators.ingest.layer import Layer
 from indicators.ingest.profiles import PROFILES, profiles_for_role
+from indicators.periods import last_year, ordered
 from indicators.problems import InputError, Problems
 
 MANIFEST_NAME = "manifest.toml"
-ROLES = ("units", "census", "environment", "overlay", "districts", "certification")
+ROLES = ("units", "census", "environment", "overlay", "districts", "certification", "relationship")
+#: Roles whose layers belong to one period (when the manifest names periods).
+PERIOD_ROLES = ("units", "census", "environment")
 LEVELS = ("tract", "block_group")
 LAYER_KEYS = {
     "role", "path", "key", "level", "profile", "name", "vintage", "publisher", "licence",
     "license", "member", "layer", "crs", "measure", "columns", "moe_columns", "title", "kind",
-    "source_url", "notes", "name_prefix",
+    "source_url", "notes", "name_prefix", "period",
 }
 REGION_KEYS = {"name", "sample", "description", "state", "place_label"}
 
@@ -66,8 +69,22 @@ class Manifest:
 
     @property
     def units(self) -> Layer:
-        """The one geography layer."""
-        return self.of_role("units")[0]
+        """The geography layer of the latest period (the only one where no period is named)."""
+        return self.units_of(self.periods[-1])
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """The periods, oldest first (``("",)`` where the manifest names none)."""
+        named = {layer.period for layer in self.layers if layer.period}
+        return ordered(named) if named else ("",)
+
+    def units_of(self, period: str) -> Layer:
+        """The geography layer of a period."""
+        return next(layer for layer in self.of_role("units") if layer.period == period)
+
+    def of_period(self, period: str) -> list[Layer]:
+        """The layers of one period: its own, and those that belong to every period."""
+        return [layer for layer in self.layers if layer.period in ("", period)]
 
 
 def load_manifest(region: Path, problems: Problems | None = None) -> Manifest:
@@ -220,6 +237,7 @@ def _parse_layer(folder: Path, index: int, raw: Any, problems: Problems) -> Laye
         name_prefix=str(raw.get("name_prefix", "")),
         columns={str(k): str(v) for k, v in dict(raw.get("columns", {})).items()},
         moe_columns={str(k): str(v) for k, v in dict(raw.get("moe_columns", {})).items()},
+        period=str(raw.get("period", "")).strip(),
     )
 
 
@@ -238,11 +256,12 @@ def _unknown_keys(table: dict[str, Any], allowed: set[str], where: str, problems
 
 def _check_roles(layers: tuple[Layer, ...], problems: Problems) -> None:
     counts = {role: sum(1 for layer in layers if layer.role == role) for role in ROLES}
-    if counts["units"] != 1:
+    periods = _check_periods(layers, problems)
+    if not periods and counts["units"] != 1:
         problems.error(
             MANIFEST_NAME,
             f"a region needs exactly one units layer (tracts or block groups); found {counts['units']}",
-            "keep one layer with role = \"units\".",
+            "keep one layer with role = \"units\", or give each units layer its `period`.",
         )
     if counts["districts"] != 1:
         problems.error(
@@ -256,3 +275,39 @@ def _check_roles(layers: tuple[Layer, ...], problems: Problems) -> None:
     if counts["certification"] > 1:
         problems.error(MANIFEST_NAME, "a region has at most one certification layer",
                        "keep one layer with role = \"certification\".")
+
+
+def _check_periods(layers: tuple[Layer, ...], problems: Problems) -> list[str]:
+    """The periods named (unordered problems reported); empty when the manifest names none."""
+    named = sorted({layer.period for layer in layers if layer.period})
+    if not named:
+        return []
+    years: dict[int, str] = {}
+    for label in named:
+        try:
+            year = last_year(label)
+        except ValueError:
+            problems.error(MANIFEST_NAME, f"the period {label!r} cannot be ordered: it names no year",
+                           'write periods as years, such as period = "2014-2018".')
+            continue
+        if year in years:
+            problems.error(MANIFEST_NAME, f"the periods {years[year]!r} and {label!r} cannot be ordered: "
+                           f"both end in {year}", "give each period a different last year.")
+        years[year] = label
+    for label in named:
+        units = [layer for layer in layers if layer.role == "units" and layer.period == label]
+        if len(units) != 1:
+            problems.error(MANIFEST_NAME, f"the period {label!r} has {len(units)} units layers; it "
+                           "needs exactly one", "give each period one units layer (tract boundaries "
+                           "change between censuses; two periods on the same tracts name the same "
+                           "file twice).", f"period {label}")
+    for layer in layers:
+        where = f"layer {layer.index}"
+        if layer.role in PERIOD_ROLES and not layer.period:
+            problems.error(MANIFEST_NAME, f"this {layer.role} layer has no period, while the "
+                           f"manifest names periods ({', '.join(named)})",
+                           f"add period = \"...\" (one of {', '.join(named)}).", where)
+        elif layer.period and layer.role not in PERIOD_ROLES:
+            problems.warning(MANIFEST_NAME, f"`period` on a {layer.role} layer is ignored: it belongs "
+                             "to every period", "remove the key.", where)
+    return named

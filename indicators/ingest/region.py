@@ -13,6 +13,13 @@ broken file; it writes nothing. Storing the result is :mod:`indicators.store.bui
   of :mod:`indicators.ingest.profiles` (an :class:`~indicators.ingest.tabular.Extract`)
 - ``certification`` -> only checked to exist here; its content is checked by
   :mod:`indicators.certification` when the region is built
+- ``relationship`` -> :func:`~indicators.ingest.relationship.read_relationship`, then tied to
+  the two periods whose units its GEOIDs are (:func:`~indicators.ingest.relationship.match_periods`)
+
+A region may hold several periods (see :mod:`indicators.ingest.manifest`): each period's
+units are read from its own layer, each census or environment layer is matched to its own
+period's units, and the districts, overlays and certification belong to every period. The
+canonical tables carry a ``period`` column (``""`` where the manifest names none).
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ from indicators.ingest.geography import read_districts, read_holc, read_units
 from indicators.ingest.layer import Layer
 from indicators.ingest.manifest import Manifest, load_manifest
 from indicators.ingest.profiles import TABLE_PROFILES
+from indicators.ingest.relationship import Relationship, match_periods, read_relationship
 from indicators.ingest.rollup import roll_up
 from indicators.ingest.tabular import Extract, extract
 from indicators.metrics.inputs import ROLE_PRIORITY
@@ -37,8 +45,12 @@ from indicators.problems import InputError, LayerError, Problems, sample_list
 
 Progress = Callable[[float, str], None]
 #: What one layer reads into: geometry (units, districts, overlays), a table's canonical
-#: variables (census, environment), or nothing to keep (certification: checked, not stored).
-LayerData = gpd.GeoDataFrame | Extract | None
+#: variables (census, environment), a relationship file's pairs, or nothing to keep
+#: (certification: checked, not stored).
+LayerData = gpd.GeoDataFrame | Extract | tuple[pd.DataFrame, str] | None
+#: A layer's GEOIDs belong to another period's units when they cover at least this much more of
+#: that period's units than of their own period's.
+OTHER_PERIOD_MARGIN = 0.25
 #: A check of a layer's content beyond this package's readers, returning its row count and
 #: raising :class:`~indicators.problems.LayerError` when the content is wrong.
 ContentCheck = Callable[[Layer], int]
@@ -62,38 +74,60 @@ class Region:
     """Everything read from a region's files, validated, ready to store."""
 
     manifest: Manifest
+    #: Every period's units, with a ``period`` column.
     units: gpd.GeoDataFrame
     districts: gpd.GeoDataFrame
     overlays: gpd.GeoDataFrame
+    #: Long estimates (geoid, variable, estimate, moe, layer_id, period).
     estimates: pd.DataFrame
     records: list[LayerRecord]
     problems: Problems
+    relationships: list[Relationship] = field(default_factory=list)
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """The periods, oldest first (``("",)`` where the manifest names none)."""
+        return self.manifest.periods
+
+    def units_of(self, period: str) -> gpd.GeoDataFrame:
+        """One period's units."""
+        return self.units[self.units["period"] == period].reset_index(drop=True)
+
+    def estimates_of(self, period: str) -> pd.DataFrame:
+        """One period's long estimates."""
+        return self.estimates[self.estimates["period"] == period].reset_index(drop=True)
 
     @property
     def variable_sources(self) -> pd.DataFrame:
-        """For each variable, the one layer it is taken from (so no district mixes vintages)."""
+        """For each period and variable, the one layer it is taken from (so no district mixes
+        vintages)."""
+        columns = ["period", "variable", "layer_id", "n_units", "has_moe"]
         if self.estimates.empty:
-            return pd.DataFrame(columns=["variable", "layer_id", "n_units", "has_moe"])
+            return pd.DataFrame(columns=columns)
         order = {
             r.layer.index: (ROLE_PRIORITY.get(r.layer.role, 9), r.layer.index)
             for r in self.records
         }
         stats = (
-            self.estimates.groupby(["variable", "layer_id"])
+            self.estimates.groupby(["period", "variable", "layer_id"])
             .agg(n_units=("geoid", "nunique"), has_moe=("moe", lambda m: bool(m.notna().any())))
             .reset_index()
         )
         stats["rank"] = stats["layer_id"].map(order)
-        chosen = stats.sort_values(["variable", "rank"]).groupby("variable").head(1)
-        return chosen.drop(columns="rank").reset_index(drop=True)
+        chosen = stats.sort_values(["period", "variable", "rank"]).groupby(["period", "variable"]).head(1)
+        return chosen[columns].reset_index(drop=True)
 
-    def layer_table(self) -> pd.DataFrame:
-        """``layer_id``, ``role``, ``title``, ``profile``, ``vintage`` of every layer read, in
-        manifest order."""
+    def layer_table(self, period: str | None = None) -> pd.DataFrame:
+        """``layer_id``, ``role``, ``title``, ``profile``, ``vintage``, ``period`` of every layer
+        read (of one period and those of every period, when ``period`` is given), in manifest
+        order."""
+        records = [r for r in self.records
+                   if period is None or r.layer.period in ("", period)]
         return pd.DataFrame([{"layer_id": r.layer.index, "role": r.layer.role,
                               "title": r.layer.label, "profile": r.layer.profile or "",
-                              "vintage": r.layer.vintage} for r in self.records],
-                            columns=["layer_id", "role", "title", "profile", "vintage"])
+                              "vintage": r.layer.vintage, "period": r.layer.period}
+                             for r in records],
+                            columns=["layer_id", "role", "title", "profile", "vintage", "period"])
 
 
 def read_region(region_dir: Path, progress: Progress | None = None,
@@ -140,12 +174,14 @@ def read_region(region_dir: Path, progress: Progress | None = None,
                                            rows=rows)
     if problems.errors or not _has(manifest, data, "units") or not _has(manifest, data, "districts"):
         raise InputError(problems.items)
-    units = data[manifest.units.index]
+    units = _units(manifest, data)
     districts = data[manifest.of_role("districts")[0].index]
-    if not isinstance(units, gpd.GeoDataFrame) or not isinstance(districts, gpd.GeoDataFrame):
-        raise InputError(problems.items)  # unreachable: both roles read into geometry
-    _check_overlap(manifest, units, districts, problems)
+    if not isinstance(districts, gpd.GeoDataFrame):
+        raise InputError(problems.items)  # unreachable: districts read into geometry
+    for period in manifest.periods:
+        _check_overlap(manifest, period, units[units["period"] == period], districts, problems)
     estimates = _join_tables(manifest, data, records, units, problems)
+    relationships = _relationships(manifest, data, units, problems)
     overlays = _overlays(manifest, data)
     for layer in manifest.layers:
         if layer.role in ("units", "districts", "overlay") and layer.index in records:
@@ -154,7 +190,7 @@ def read_region(region_dir: Path, progress: Progress | None = None,
         raise InputError(problems.items)
     step("Checked every layer")
     return Region(manifest, units, districts, overlays, estimates,
-                  [records[i] for i in sorted(records)], problems)
+                  [records[i] for i in sorted(records)], problems, relationships)
 
 
 # --------------------------------------------------------------------------------------------
@@ -176,6 +212,8 @@ def _rows(result: LayerData) -> int:
         return 0
     if isinstance(result, Extract):
         return result.rows
+    if isinstance(result, tuple):
+        return len(result[0])
     return len(result)
 
 
@@ -183,18 +221,49 @@ def _has(manifest: Manifest, data: dict[int, LayerData], role: str) -> bool:
     return all(layer.index in data for layer in manifest.of_role(role))
 
 
-def _check_overlap(
-    manifest: Manifest, units: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, problems: Problems
-) -> None:
+def _units(manifest: Manifest, data: dict[int, LayerData]) -> gpd.GeoDataFrame:
+    """Every period's units in one frame, with their ``period``."""
+    frames = []
+    for period in manifest.periods:
+        frame = data[manifest.units_of(period).index]
+        if isinstance(frame, gpd.GeoDataFrame):
+            frames.append(frame.assign(period=period))
+    out = pd.concat(frames, ignore_index=True)
+    return gpd.GeoDataFrame(out, geometry="geometry", crs=frames[0].crs)
+
+
+def _check_overlap(manifest: Manifest, period: str, units: gpd.GeoDataFrame,
+                   districts: gpd.GeoDataFrame, problems: Problems) -> None:
     ux0, uy0, ux1, uy1 = units.total_bounds
     dx0, dy0, dx1, dy1 = districts.total_bounds
     if dx1 < ux0 or dx0 > ux1 or dy1 < uy0 or dy0 > uy1:
+        what = f"the units of {period}" if period else "the units"
         problems.error(
             manifest.of_role("districts")[0].rel,
-            "the districts do not overlap the units at all: one of the two layers has a wrong "
+            f"the districts do not overlap {what} at all: one of the two layers has a wrong "
             "coordinate reference system, or they are different places",
             "check both layers' .prj / `crs` in manifest.toml.",
         )
+
+
+def _relationships(manifest: Manifest, data: dict[int, LayerData], units: gpd.GeoDataFrame,
+                   problems: Problems) -> list[Relationship]:
+    """Each relationship file tied to the two periods whose units its GEOIDs are."""
+    by_period = {p: set(units.loc[units["period"] == p, "geoid"]) for p in manifest.periods}
+    out = []
+    for layer in manifest.of_role("relationship"):
+        result = data.get(layer.index)
+        if not isinstance(result, tuple):
+            continue
+        if len(manifest.periods) < 2:
+            problems.warning(layer.rel, "a relationship file is only used between two periods, "
+                             "and this manifest names fewer", "remove the layer, or add periods.")
+            continue
+        try:
+            out.append(match_periods(layer, *result, by_period, manifest.periods))
+        except LayerError as exc:
+            problems.error(layer.rel, exc.message, exc.fix, exc.where)
+    return out
 
 
 def _join_tables(
@@ -204,13 +273,15 @@ def _join_tables(
     units: gpd.GeoDataFrame,
     problems: Problems,
 ) -> pd.DataFrame:
-    level = str(units["level"].iloc[0])
-    known = pd.Index(units["geoid"])
+    by_period = {p: pd.Index(units.loc[units["period"] == p, "geoid"]) for p in manifest.periods}
     frames = []
     for layer in manifest.layers:
         result = data.get(layer.index)
         if not isinstance(result, Extract):
             continue
+        period = layer.period if layer.period in by_period else manifest.periods[-1]
+        known = by_period[period]
+        level = str(units.loc[units["period"] == period, "level"].iloc[0])
         try:
             result = roll_up(result, level)
         except LayerError as exc:
@@ -219,6 +290,16 @@ def _join_tables(
         matched = result.estimates.index.isin(known)
         record = records[layer.index]
         record.notes.extend(result.notes)
+        other = _other_period(result.estimates.index, period, by_period)
+        if other is not None:
+            problems.error(
+                layer.rel,
+                f"its GEOIDs are the units of {other[0]}, not of {period}: they cover "
+                f"{other[1]:.0%} of the {other[0]} units and {other[2]:.0%} of the {period} units "
+                "(tract boundaries and codes change between censuses)",
+                f'set period = "{other[0]}" on this layer, or use the file published on the '
+                f"units of {period}.", f"period {period}")
+            continue
         if not matched.any():
             problems.error(
                 layer.rel,
@@ -248,13 +329,28 @@ def _join_tables(
         kept = Extract(result.level, result.estimates[matched], result.moes[matched], result.rows)
         long = kept.long()
         long["layer_id"] = layer.index
+        long["period"] = period
         record.rows_loaded = int(matched.sum())
         record.units_covered = int(matched.sum())
         record.variables = long["variable"].nunique()
         frames.append(long)
     if not frames:
-        return pd.DataFrame(columns=["geoid", "variable", "estimate", "moe", "layer_id"])
+        return pd.DataFrame(columns=["geoid", "variable", "estimate", "moe", "layer_id", "period"])
     return pd.concat(frames, ignore_index=True)
+
+
+def _other_period(geoids: pd.Index, period: str,
+                  by_period: dict[str, pd.Index]) -> tuple[str, float, float] | None:
+    """The period whose units a layer's GEOIDs clearly are, when it is not the layer's own:
+    (that period, the share of its units the layer covers, the share of its own period's)."""
+    def share(units: pd.Index) -> float:
+        return float(units.isin(geoids).mean()) if len(units) else 0.0
+
+    own = share(by_period[period])
+    best = max((p for p in by_period if p != period), key=lambda p: share(by_period[p]), default=None)
+    if best is None or share(by_period[best]) < own + OTHER_PERIOD_MARGIN:
+        return None
+    return best, share(by_period[best]), own
 
 
 def _overlays(manifest: Manifest, data: dict[int, LayerData]) -> gpd.GeoDataFrame:
@@ -285,5 +381,7 @@ def read_layer(layer: Layer, problems: Problems) -> LayerData:
     if layer.role == "certification":
         check_file(layer.path)
         return None
+    if layer.role == "relationship":
+        return read_relationship(layer)
     profile = TABLE_PROFILES[layer.profile or "generic"]
     return extract(read_table(layer.path), layer, profile, problems)

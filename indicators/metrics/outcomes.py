@@ -22,6 +22,11 @@ from indicators.metrics.moe import cv, reliability
 from indicators.metrics.registry import Indicator
 from indicators.metrics.variables import INCOME_BRACKET_VARIABLES, INCOME_BRACKETS
 
+#: The geography kind of an older period's values carried onto a newer period's units
+#: (:mod:`indicators.metrics.change`): a unit's median carries its MOE there, since a newer unit
+#: is mostly one older unit, whose published median and MOE are then kept.
+CARRIED = "carried"
+
 
 @dataclass
 class Outcome:
@@ -83,10 +88,11 @@ def compute_outcome(indicator: Indicator, inputs: Inputs, weights: dict[str, Wei
                 out.frames[kind] = aggregate.weighted_mean(w, source.values(variable), pop, moes)
         elif method == "median":
             (variable,) = alternative
-            out.method = "approximate: households-weighted mean of unit medians"
-            hh = _households(inputs)
+            hh, weighted_by = _households(inputs)
+            out.method = f"approximate: {weighted_by} mean of unit medians"
             for kind, w in weights.items():
-                frame = aggregate.weighted_mean(w, source.values(variable), hh)
+                moes = source.moes(variable) if kind == CARRIED else None
+                frame = aggregate.weighted_mean(w, source.values(variable), hh, moes)
                 if kind == "unit":  # a unit's own median is the published one
                     frame["moe"] = source.moes(variable)
                     frame["cv"] = cv(frame["value"], frame["moe"])
@@ -134,9 +140,16 @@ def _difference(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
                          "n_units": np.minimum(a["n_units"], b["n_units"])}, index=a.index)
 
 
-def _households(inputs: Inputs) -> np.ndarray:
+def _households(inputs: Inputs) -> tuple[np.ndarray, str]:
+    """Weights for a mean of unit medians, and what they are: households, else people, else
+    none (a period whose only layer publishes medians: each unit counts once)."""
     src = inputs.source(("households",))
-    return src.values("households") if src else inputs.population()
+    if src is not None:
+        return src.values("households"), "households-weighted"
+    population = inputs.population()
+    if not np.isnan(population).all():
+        return population, "households-weighted"
+    return np.ones(len(inputs.units)), "unweighted (no household or population counts in this period)"
 
 
 def _median_brackets(indicator: Indicator, inputs: Inputs, source: Source,

@@ -7,10 +7,17 @@ directly::
     from indicators.store.database import connect_readonly
     from indicators.present import queries
     with connect_readonly("data/indicators.duckdb") as con:
-        queries.values(con, "district")
+        queries.values(con, "district")                  # the latest period
+        queries.values(con, "district", "2014-2018")     # an earlier one
+        queries.changes(con, "district", "2014-2018", "2018-2022")
+
+Every query of one period's tables takes ``period`` (None: the latest); a period the database
+does not hold is refused with the list of those it does.
 """
 
 from __future__ import annotations
+
+import json
 
 import duckdb
 import geopandas as gpd
@@ -28,6 +35,8 @@ DOWNLOAD_TABLES = {
     "disparities": "majority people-of-colour vs majority-White areas",
     "segregation": "segregation indices",
     "race_gaps": "Black and White households",
+    "changes": "every indicator's change between periods, with its margin of error",
+    "gap_changes": "whether each Black-White gap widened or narrowed between periods",
     "layers": "provenance of every file loaded",
 }
 GEO_KINDS = ("unit", "district", "region")
@@ -46,6 +55,28 @@ def place(con: Connection) -> str:
     return info.get("place_label") or info.get("region_name") or "the region"
 
 
+def periods(con: Connection) -> tuple[str, ...]:
+    """The periods the database holds, oldest first (``("",)`` for a region that names none)."""
+    listed = _meta(con).get("periods")
+    return tuple(json.loads(listed)) if listed else ("",)
+
+
+def period_of(con: Connection, period: str | None) -> str:
+    """``period`` checked against the database's, or the latest when None.
+
+    Raises
+    ------
+    ValueError
+        For a period the database does not hold.
+    """
+    held = periods(con)
+    if period is None:
+        return held[-1]
+    if period not in held:
+        raise ValueError(f"no period {period!r} here; the periods are {', '.join(held)}")
+    return period
+
+
 def districts(con: Connection) -> pd.DataFrame:
     """``district_id`` and ``name`` of every district, by name."""
     return con.execute("SELECT district_id, name FROM districts ORDER BY name").df()
@@ -57,54 +88,118 @@ def district_names(con: Connection) -> dict[str, str]:
     return dict(zip(frame["district_id"], frame["name"], strict=True))
 
 
-def units(con: Connection) -> pd.DataFrame:
-    """``geoid`` and ``name`` of every unit."""
-    return con.execute("SELECT geoid, name FROM units ORDER BY geoid").df()
+def units(con: Connection, period: str | None = None) -> pd.DataFrame:
+    """``geoid`` and ``name`` of every unit of a period."""
+    return con.execute("SELECT geoid, name FROM units WHERE period = ? ORDER BY geoid",
+                       [period_of(con, period)]).df()
 
 
-def crosswalk(con: Connection) -> pd.DataFrame:
-    """The unit -> district weights (``geoid``, ``district_id``, ``weight``, ``area_m2``)."""
-    return con.execute("SELECT * FROM crosswalk ORDER BY geoid, district_id").df()
+def crosswalk(con: Connection, period: str | None = None) -> pd.DataFrame:
+    """A period's unit -> district weights (``geoid``, ``district_id``, ``weight``, ``area_m2``)."""
+    return con.execute("SELECT * EXCLUDE (period) FROM crosswalk WHERE period = ? "
+                       "ORDER BY geoid, district_id", [period_of(con, period)]).df()
 
 
-def values(con: Connection, kind: str) -> pd.DataFrame:
-    """``indicator_values`` of one geography kind (unit, district or region)."""
-    if kind not in GEO_KINDS:
-        raise ValueError(f"unknown geography kind {kind!r}; one of {', '.join(GEO_KINDS)}")
-    return con.execute("SELECT * FROM indicator_values WHERE geo_kind = ?", [kind]).df()
+def values(con: Connection, kind: str, period: str | None = None) -> pd.DataFrame:
+    """``indicator_values`` of one geography kind (unit, district or region) in a period."""
+    return con.execute("SELECT * FROM indicator_values WHERE geo_kind = ? AND period = ?",
+                       [_kind(kind), period_of(con, period)]).df()
 
 
-def geography_values(con: Connection, kind: str, geo_id: str) -> pd.DataFrame:
+def geography_values(con: Connection, kind: str, geo_id: str,
+                     period: str | None = None) -> pd.DataFrame:
     """``indicator_values`` of one geography (a district's id, a unit's GEOID, ``"region"``)."""
-    return con.execute("SELECT * FROM indicator_values WHERE geo_kind = ? AND geo_id = ?",
-                       [kind, geo_id]).df()
+    return con.execute("SELECT * FROM indicator_values WHERE geo_kind = ? AND geo_id = ? "
+                       "AND period = ?", [_kind(kind), geo_id, period_of(con, period)]).df()
 
 
-def indicator_units(con: Connection, indicator_id: str) -> pd.DataFrame:
+def indicator_units(con: Connection, indicator_id: str, period: str | None = None) -> pd.DataFrame:
     """``indicator_values`` of one indicator for every unit (what its map draws)."""
-    return con.execute("SELECT * FROM indicator_values WHERE geo_kind = 'unit' AND indicator_id = ?",
-                       [indicator_id]).df()
+    return con.execute("SELECT * FROM indicator_values WHERE geo_kind = 'unit' AND indicator_id = ? "
+                       "AND period = ?", [indicator_id, period_of(con, period)]).df()
 
 
-def availability(con: Connection) -> pd.DataFrame:
-    """``indicator_availability`` indexed by indicator id."""
-    return con.execute("SELECT * FROM indicator_availability").df().set_index("indicator_id")
+def trend(con: Connection, kind: str, indicator_id: str) -> pd.DataFrame:
+    """One indicator's values for every geography of a kind in every period (what a trend
+    chart draws), oldest period first."""
+    frame = con.execute("SELECT * FROM indicator_values WHERE geo_kind = ? AND indicator_id = ?",
+                        [_kind(kind), indicator_id]).df()
+    order = {p: n for n, p in enumerate(periods(con))}
+    return frame.sort_values("period", key=lambda s: s.map(order), kind="stable").reset_index(drop=True)
 
 
-def available_indicators(con: Connection) -> list[Indicator]:
-    """Registry indicators this region has values for, in registry order."""
-    have = availability(con)
+def changes(con: Connection, kind: str, period_from: str | None = None,
+            period_to: str | None = None) -> pd.DataFrame:
+    """Every change of a geography kind between two periods (default: the two latest; empty for
+    a region with one period)."""
+    period_from, period_to = change_pair(con, period_from, period_to)
+    return con.execute("SELECT * FROM changes WHERE geo_kind = ? AND period_from = ? AND "
+                       "period_to = ?", [_kind(kind), period_from, period_to]).df()
+
+
+def geography_changes(con: Connection, kind: str, geo_id: str, period_from: str | None = None,
+                      period_to: str | None = None) -> pd.DataFrame:
+    """One geography's changes between two periods, indexed by indicator id."""
+    period_from, period_to = change_pair(con, period_from, period_to)
+    return con.execute("SELECT * FROM changes WHERE geo_kind = ? AND geo_id = ? AND period_from = ? "
+                       "AND period_to = ?", [_kind(kind), geo_id, period_from, period_to]
+                       ).df().set_index("indicator_id")
+
+
+def indicator_changes(con: Connection, indicator_id: str, kind: str = "unit",
+                      period_from: str | None = None, period_to: str | None = None) -> pd.DataFrame:
+    """One indicator's changes for every geography of a kind (what a change map draws)."""
+    period_from, period_to = change_pair(con, period_from, period_to)
+    return con.execute("SELECT * FROM changes WHERE geo_kind = ? AND indicator_id = ? AND "
+                       "period_from = ? AND period_to = ?",
+                       [_kind(kind), indicator_id, period_from, period_to]).df()
+
+
+def gap_changes(con: Connection, period_from: str | None = None,
+                period_to: str | None = None) -> pd.DataFrame:
+    """Whether each Black-White gap widened or narrowed, for the region and districts."""
+    period_from, period_to = change_pair(con, period_from, period_to)
+    return con.execute("SELECT * FROM gap_changes WHERE period_from = ? AND period_to = ?",
+                       [period_from, period_to]).df()
+
+
+def change_pair(con: Connection, period_from: str | None,
+                period_to: str | None) -> tuple[str, str]:
+    """Two periods to compare, checked: the latest for ``period_to`` by default, and the one
+    before it for ``period_from`` (a region with one period compares it with itself, which
+    no table holds)."""
+    held = periods(con)
+    period_to = period_of(con, period_to)
+    if period_from is None:
+        before = [p for p in held if held.index(p) < held.index(period_to)]
+        period_from = before[-1] if before else period_to
+    period_from = period_of(con, period_from)
+    if held.index(period_from) > held.index(period_to):
+        raise ValueError(f"{period_from} is later than {period_to}: compare an earlier period "
+                         "with a later one")
+    return period_from, period_to
+
+
+def availability(con: Connection, period: str | None = None) -> pd.DataFrame:
+    """``indicator_availability`` of a period, indexed by indicator id."""
+    return con.execute("SELECT * EXCLUDE (period) FROM indicator_availability WHERE period = ?",
+                       [period_of(con, period)]).df().set_index("indicator_id")
+
+
+def available_indicators(con: Connection, period: str | None = None) -> list[Indicator]:
+    """Registry indicators this region has values for in a period, in registry order."""
+    have = availability(con, period)
     return [i for i in INDICATORS if i.id in have.index and bool(have.loc[i.id, "available"])]
 
 
-def missing_indicators(con: Connection) -> pd.DataFrame:
-    """The indicators this region cannot show, with the reason (``indicator_id`` index)."""
-    have = availability(con)
+def missing_indicators(con: Connection, period: str | None = None) -> pd.DataFrame:
+    """The indicators this region cannot show in a period, with the reason."""
+    have = availability(con, period)
     return have[~have["available"].astype(bool)]
 
 
 def layers(con: Connection) -> pd.DataFrame:
-    """The provenance table, in manifest order."""
+    """The provenance table (every period's layers), in manifest order."""
     return con.execute("SELECT * FROM layers ORDER BY layer_id").df()
 
 
@@ -118,29 +213,47 @@ def has_overlay(con: Connection, kind: str) -> bool:
     return con.execute("SELECT count(*) FROM overlays WHERE kind = ?", [kind]).fetchone()[0] > 0
 
 
-def segregation(con: Connection) -> pd.DataFrame:
+def segregation(con: Connection, period: str | None = None) -> pd.DataFrame:
     """Segregation indices of the region and each district."""
-    return con.execute("SELECT * FROM segregation").df()
+    return _of_period(con, "segregation", period)
 
 
-def disparities(con: Connection) -> pd.DataFrame:
+def disparities(con: Connection, period: str | None = None) -> pd.DataFrame:
     """Every indicator in majority-POC vs majority-White units."""
-    return con.execute("SELECT * FROM disparities").df()
+    return _of_period(con, "disparities", period)
 
 
-def race_gaps(con: Connection) -> pd.DataFrame:
+def race_gaps(con: Connection, period: str | None = None) -> pd.DataFrame:
     """Black and White householders' homeownership and income, for the region and districts."""
-    return con.execute("SELECT * FROM race_gaps WHERE geo_kind IN ('region', 'district')").df()
+    frame = _of_period(con, "race_gaps", period)
+    return frame[frame["geo_kind"].isin(["region", "district"])].reset_index(drop=True)
 
 
-def unit_burdens(con: Connection) -> pd.DataFrame:
+def unit_burdens(con: Connection, period: str | None = None) -> pd.DataFrame:
     """Each unit's CEJST-style flag and the burdens behind it."""
-    return con.execute("SELECT * FROM unit_burdens").df()
+    return _of_period(con, "unit_burdens", period)
 
 
-def location_quotients(con: Connection) -> pd.DataFrame:
+def location_quotients(con: Connection, period: str | None = None) -> pd.DataFrame:
     """Each group's share of each district against the region."""
-    return con.execute("SELECT * FROM location_quotients").df()
+    return _of_period(con, "location_quotients", period)
+
+
+#: The derived tables that hold one row set per period.
+PERIOD_TABLES = ("segregation", "disparities", "race_gaps", "unit_burdens", "location_quotients")
+
+
+def _of_period(con: Connection, table: str, period: str | None) -> pd.DataFrame:
+    if table not in PERIOD_TABLES:
+        raise ValueError(f"{table!r} is not a per-period table")
+    return con.execute(f"SELECT * EXCLUDE (period) FROM {table} WHERE period = ?",  # a constant
+                       [period_of(con, period)]).df()
+
+
+def _kind(kind: str) -> str:
+    if kind not in GEO_KINDS:
+        raise ValueError(f"unknown geography kind {kind!r}; one of {', '.join(GEO_KINDS)}")
+    return kind
 
 
 def download_table(con: Connection, table: str) -> pd.DataFrame:
@@ -155,11 +268,13 @@ def districts_geo(con: Connection) -> gpd.GeoDataFrame:
     return read_geo(con, "districts", "district_id, name")
 
 
-def map_data(con: Connection) -> maps.MapData:
-    """Light GeoJSON of the units inside the districts, the districts and the HOLC zones, with
-    the bounds the maps fit (see :class:`indicators.present.maps.MapData`)."""
-    covered = con.execute("SELECT DISTINCT geoid FROM crosswalk").df()["geoid"]
-    unit_shapes = read_geo(con, "units", "geoid, name")
+def map_data(con: Connection, period: str | None = None) -> maps.MapData:
+    """Light GeoJSON of a period's units inside the districts, the districts and the HOLC
+    zones, with the bounds the maps fit (see :class:`indicators.present.maps.MapData`)."""
+    period = period_of(con, period)
+    covered = con.execute("SELECT DISTINCT geoid FROM crosswalk WHERE period = ?",
+                          [period]).df()["geoid"]
+    unit_shapes = read_geo(con, "units", "geoid, name", "WHERE period = ?", [period])
     district_shapes = read_geo(con, "districts", "district_id, name")
     holc = read_geo(con, "overlays", "category, label", "WHERE kind = ?", ["holc"])
     return maps.map_data(unit_shapes[unit_shapes["geoid"].isin(covered)], district_shapes, holc)

@@ -13,6 +13,7 @@ when there are no errors, into a new file renamed over the old one at the very e
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -27,13 +28,11 @@ from indicators.certification.checks import RecordError
 from indicators.certification.seed import count_projects
 from indicators.ingest.layer import Layer
 from indicators.ingest.region import Progress, Region, read_region
-from indicators.metrics.engine import Results, compute_values
-from indicators.metrics.equity import equity_tables
-from indicators.metrics.inputs import Inputs
 from indicators.metrics.variables import VARIABLES
 from indicators.problems import InputError, LayerError, Problem, Problems
 from indicators.store import schema
 from indicators.store.database import connect_readonly
+from indicators.store.periods import compare_periods, compute_periods, region_inputs, stacked
 
 
 @dataclass
@@ -105,16 +104,20 @@ def build(region_dir: Path, out: Path | None = None, progress: Progress | None =
     region = read_region(region_dir, read_progress, checks=CHECKS)
     if progress:
         progress(0.65, "Writing the database")
+    def compute_progress(fraction: float, message: str) -> None:
+        if progress:
+            progress(0.7 + fraction * 0.2, message)
+
     with NewDatabase(out) as con:
         schema.create_schema(con)
         _write_region(con, region)
+        computed = compute_periods(region, compute_progress)
         if progress:
-            progress(0.7, "Computing indicators")
-        inputs = region_inputs(region)
-        results = compute_values(inputs)
-        if progress:
-            progress(0.9, "Computing equity measures")
-        _write_results(con, results, equity_tables(inputs, results))
+            progress(0.9, "Comparing periods" if len(computed) > 1 else "Writing the results")
+        tables = stacked(computed)
+        tables["changes"], tables["gap_changes"] = compare_periods(region, computed)
+        for name, frame in tables.items():
+            schema.create_table(con, name, frame)
     return BuildReport(
         path=out,
         seconds=time.perf_counter() - started,
@@ -123,14 +126,14 @@ def build(region_dir: Path, out: Path | None = None, progress: Progress | None =
         estimates=len(region.estimates),
         layers=len(region.records),
         warnings=region.problems.warnings,
-        extra={"indicator values": len(results.values), "crosswalk pairs": len(results.crosswalk)},
+        extra={"indicator values": len(tables["indicator_values"]),
+               "crosswalk pairs": len(tables["crosswalk"]),
+               **({"periods": len(computed), "changes": len(tables["changes"])}
+                  if len(computed) > 1 else {})},
     )
 
 
-def region_inputs(region: Region) -> Inputs:
-    """The engine's inputs from a freshly read region (the crosswalk is computed here)."""
-    return Inputs.from_long(region.units, region.districts, region.overlays, region.estimates,
-                            region.layer_table(), region.manifest.name)
+__all__ = ["BuildReport", "CHECKS", "build", "check", "compute", "region_inputs"]
 
 
 def compute(db_or_region: str | Path) -> pd.DataFrame:
@@ -144,12 +147,13 @@ def compute(db_or_region: str | Path) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns: geo_kind (unit / district / region), geo_id, indicator_id, value, moe, cv,
-        reliability, numerator, denominator, percentile, n_units, coverage, method, layer_id.
+        Columns: period ("" where the region names none), geo_kind (unit / district / region),
+        geo_id, indicator_id, value, moe, cv, reliability, numerator, denominator, percentile,
+        n_units, coverage, method, layer_id.
     """
     path = Path(db_or_region)
     if path.is_dir():
-        return compute_values(region_inputs(read_region(path, checks=CHECKS))).values
+        return stacked(compute_periods(read_region(path, checks=CHECKS)))["indicator_values"]
     with connect_readonly(path) as con:
         return con.execute("SELECT * FROM indicator_values").df()
 
@@ -161,7 +165,8 @@ def _write_region(con: duckdb.DuckDBPyConnection, region: Region) -> None:
         "sample": str(manifest.sample).lower(),
         "description": manifest.description,
         "place_label": manifest.place_label or manifest.name.split(",")[0],
-        "unit_level": str(region.units["level"].iloc[0]),
+        "unit_level": str(region.units["level"].iloc[-1]),
+        "periods": json.dumps(list(region.periods)),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "schema_version": schema.SCHEMA_VERSION,
         "manifest_path": str(manifest.path),
@@ -176,6 +181,7 @@ def _write_region(con: duckdb.DuckDBPyConnection, region: Region) -> None:
             "rows_loaded": r.rows_loaded, "units_covered": r.units_covered,
             "variables": r.variables, "sha256": r.sha256, "bytes": r.bytes,
             "loaded_at": loaded_at, "notes": "; ".join(dict.fromkeys(r.notes)),
+            "period": r.layer.period,
         }
         for r in region.records
     ]))
@@ -184,7 +190,7 @@ def _write_region(con: duckdb.DuckDBPyConnection, region: Region) -> None:
          for v in VARIABLES.values()]
     ))
     schema.write_frame(con, "units", region.units[
-        ["geoid", "level", "name", "county", "area_m2", "geometry"]])
+        ["period", "geoid", "level", "name", "county", "area_m2", "geometry"]])
     schema.write_frame(con, "districts", region.districts[
         ["district_id", "name", "area_m2", "geometry"]])
     overlays = region.overlays.reset_index(drop=True)
@@ -192,15 +198,5 @@ def _write_region(con: duckdb.DuckDBPyConnection, region: Region) -> None:
     schema.write_frame(con, "overlays", overlays[
         ["overlay_id", "layer_id", "kind", "category", "label", "area_m2", "geometry"]])
     schema.write_frame(con, "estimates", region.estimates[
-        ["geoid", "variable", "estimate", "moe", "layer_id"]])
+        ["period", "geoid", "variable", "estimate", "moe", "layer_id"]])
     schema.write_frame(con, "variable_sources", region.variable_sources)
-
-
-def _write_results(con: duckdb.DuckDBPyConnection, results: Results,
-                   equity: dict[str, pd.DataFrame]) -> None:
-    """The derived tables: ``crosswalk``, ``indicator_values``, ``indicator_availability``,
-    ``unit_burdens`` and the equity tables."""
-    for name, frame in {"crosswalk": results.crosswalk, "indicator_values": results.values,
-                        "indicator_availability": results.availability,
-                        "unit_burdens": results.unit_burdens, **equity}.items():
-        schema.create_table(con, name, frame)

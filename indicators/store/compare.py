@@ -5,7 +5,9 @@ Every table and view of either file is compared on its columns (names and types)
 rows *in order* (DuckDB keeps insertion order; ``rowid`` is compared with the values), with
 DuckDB's own equality (NULLs equal, doubles bit for bit). Only what records the build itself is
 left out: the build time (``meta.built_at``), the manifest's path (``meta.manifest_path``) and
-when each file was loaded (``layers.loaded_at``).
+when each file was loaded (``layers.loaded_at``). A column only the new database has, holding one
+value in every row (such as ``period = ''`` when a schema gains periods and the region names
+none), is reported as added and the other columns are compared.
 
 ``python -m indicators compare OLD.duckdb NEW.duckdb`` prints one line per table and exits 0
 when every table is identical.
@@ -34,6 +36,8 @@ class TableDiff:
     only_old: int
     only_new: int
     note: str = ""
+    #: Columns only the new table has, each with the one value it holds: ``(name, value)``.
+    added: tuple[tuple[str, str], ...] = ()
 
     @property
     def identical(self) -> bool:
@@ -41,8 +45,9 @@ class TableDiff:
         return not self.note and self.only_old == 0 and self.only_new == 0
 
     def __str__(self) -> str:
+        added = "".join(f"; added {c} = {v!r} in every row" for c, v in self.added)
         if self.identical:
-            return f"{self.table}: identical ({self.rows_new:,} rows)"
+            return f"{self.table}: identical ({self.rows_new:,} rows{added})"
         detail = self.note or (f"{self.only_old:,} rows only in the old, {self.only_new:,} only in "
                                "the new")
         return f"{self.table}: DIFFERENT ({self.rows_old:,} -> {self.rows_new:,} rows; {detail})"
@@ -82,9 +87,13 @@ def _compare(con: duckdb.DuckDBPyConnection, name: str, old: dict[str, str],
         "AND table_name = ? ORDER BY ordinal_position", [db, name]).fetchall() for db in ("old", "new")}
     table = _ident(name)
     counts = [con.execute(f"SELECT count(*) FROM {db}.{table}").fetchone()[0] for db in ("old", "new")]
-    if columns["old"] != columns["new"]:
+    table_ref = f"new.{table}"
+    added = tuple((c, con.execute(f"SELECT any_value({_ident(c)}) FROM {table_ref}").fetchone()[0])
+                  for c, t in columns["new"] if (c, t) not in columns["old"] and _constant(con, table_ref, c))
+    common = [ct for ct in columns["new"] if ct[0] not in dict(added)]
+    if columns["old"] != common:
         return TableDiff(name, *counts, 0, 0, "the columns differ")
-    keep = [c for c, _ in columns["new"] if c not in VOLATILE_COLUMNS.get(name, ())]
+    keep = [c for c, _ in common if c not in VOLATILE_COLUMNS.get(name, ())]
     select = ", ".join(_ident(c) for c in keep)
     # Base tables are compared in stored order; views have no rowid.
     order = "rowid, " if old[name] == "BASE TABLE" else ""
@@ -96,7 +105,12 @@ def _compare(con: duckdb.DuckDBPyConnection, name: str, old: dict[str, str],
         return con.execute(f"SELECT count(*) FROM (SELECT {order}{select} FROM {a}.{table}{where} "
                            f"EXCEPT ALL SELECT {order}{select} FROM {b}.{table}{where})").fetchone()[0]
 
-    return TableDiff(name, *counts, only("old", "new"), only("new", "old"))
+    return TableDiff(name, *counts, only("old", "new"), only("new", "old"), added=added)
+
+
+def _constant(con: duckdb.DuckDBPyConnection, table: str, column: str) -> bool:
+    """Whether a column holds one value (or no row) throughout."""
+    return con.execute(f"SELECT count(DISTINCT {_ident(column)}) <= 1 FROM {table}").fetchone()[0]
 
 
 def _ident(name: str) -> str:

@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 
 SCHEMA = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -22,20 +22,21 @@ CREATE TABLE layers (
     layer_id INTEGER PRIMARY KEY, role VARCHAR, title VARCHAR, path VARCHAR, profile VARCHAR,
     level VARCHAR, vintage VARCHAR, publisher VARCHAR, licence VARCHAR, source_url VARCHAR,
     rows INTEGER, rows_loaded INTEGER, units_covered INTEGER, variables INTEGER,
-    sha256 VARCHAR, bytes BIGINT, loaded_at TIMESTAMP, notes VARCHAR
+    sha256 VARCHAR, bytes BIGINT, loaded_at TIMESTAMP, notes VARCHAR, period VARCHAR
 );
 CREATE TABLE variables (
     variable VARCHAR PRIMARY KEY, kind VARCHAR, label VARCHAR, unit VARCHAR
 );
 CREATE TABLE units (
-    geoid VARCHAR PRIMARY KEY, level VARCHAR, name VARCHAR, county VARCHAR, area_m2 DOUBLE,
-    geometry GEOMETRY
+    period VARCHAR, geoid VARCHAR, level VARCHAR, name VARCHAR, county VARCHAR, area_m2 DOUBLE,
+    geometry GEOMETRY, PRIMARY KEY (period, geoid)
 );
 CREATE TABLE estimates (
-    geoid VARCHAR, variable VARCHAR, estimate DOUBLE, moe DOUBLE, layer_id INTEGER
+    period VARCHAR, geoid VARCHAR, variable VARCHAR, estimate DOUBLE, moe DOUBLE, layer_id INTEGER
 );
 CREATE TABLE variable_sources (
-    variable VARCHAR PRIMARY KEY, layer_id INTEGER, n_units INTEGER, has_moe BOOLEAN
+    period VARCHAR, variable VARCHAR, layer_id INTEGER, n_units INTEGER, has_moe BOOLEAN,
+    PRIMARY KEY (period, variable)
 );
 CREATE TABLE districts (
     district_id VARCHAR PRIMARY KEY, name VARCHAR, area_m2 DOUBLE, geometry GEOMETRY
@@ -45,8 +46,8 @@ CREATE TABLE overlays (
     label VARCHAR, area_m2 DOUBLE, geometry GEOMETRY
 );
 CREATE VIEW unit_estimates AS
-    SELECT e.geoid, e.variable, e.estimate, e.moe, e.layer_id
-    FROM estimates e JOIN variable_sources s USING (variable, layer_id);
+    SELECT e.period, e.geoid, e.variable, e.estimate, e.moe, e.layer_id
+    FROM estimates e JOIN variable_sources s USING (period, variable, layer_id);
 """
 
 

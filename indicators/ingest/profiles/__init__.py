@@ -8,6 +8,7 @@ acs                Census Data API JSON or CSV in API variable naming (``B03002_
 cdc_svi_2018       CDC/ATSDR Social Vulnerability Index 2018 tract CSV (``E_*``/``M_*``)
 cdc_svi_2022       CDC/ATSDR Social Vulnerability Index 2022 tract CSV
 udp_census_2018    Urban Displacement Project census summary (``pop_18``, ``I_10000_18`` ...)
+udp_census_2012    the same file's ACS 2008-2012 columns (``mrent_12``, ``mhval_12``)
 ejscreen           EPA EJScreen CSV, versions 2.2 and 2.3 (block group ``ID`` or tract
                    ``GEOID``), and tract subsets using lower-case names (``pm25``, ``diesel_pm``)
 cdc_places         CDC PLACES tract CSV, long (``MeasureId``/``Data_Value``) or one measure
@@ -19,7 +20,13 @@ holc               Mapping Inequality redlining GeoJSON (``holc_grade`` or ``gra
 
 from __future__ import annotations
 
-from indicators.ingest.profiles.census import ACS, CDC_SVI_2018, CDC_SVI_2022, UDP_CENSUS_2018
+from indicators.ingest.profiles.census import (
+    ACS,
+    CDC_SVI_2018,
+    CDC_SVI_2022,
+    UDP_CENSUS_2012,
+    UDP_CENSUS_2018,
+)
 from indicators.ingest.profiles.environment import CDC_PLACES, CEJST, EJSCREEN, GENERIC
 from indicators.ingest.tabular import Profile
 
@@ -27,8 +34,8 @@ __all__ = ["GEOMETRY_PROFILES", "PROFILES", "TABLE_PROFILES", "profiles_for_role
 
 #: Profiles for tabular layers, by name.
 TABLE_PROFILES: dict[str, Profile] = {
-    p.name: p for p in (ACS, CDC_SVI_2018, CDC_SVI_2022, UDP_CENSUS_2018, EJSCREEN, CDC_PLACES,
-                        CEJST, GENERIC)
+    p.name: p for p in (ACS, CDC_SVI_2018, CDC_SVI_2022, UDP_CENSUS_2018, UDP_CENSUS_2012,
+                        EJSCREEN, CDC_PLACES, CEJST, GENERIC)
 }
 #: Profiles for geometry layers (read by :mod:`indicators.ingest.geography`).
 GEOMETRY_PROFILES = {"holc": ("overlay",)}

@@ -210,12 +210,23 @@ _UDP_BRACKETS = (
     "I_40000_18", "I_45000_18", "I_50000_18", "I_60000_18", "I_75000_18", "I_100000_18",
     "I_125000_18", "I_150000_18", "I_200000_18", "I_201000_18",
 )
+#: UDP's ``_se`` columns of the medians are the ACS margins of error (90 %) as the Census API
+#: returns them, despite the name: whole dollars, with the API's MOE sentinels (-222222222,
+#: -333333333) where none is published.
+_UDP_MEDIAN_MOES = frozenset({"mrent_18", "mhval_18", "mrent_12", "mhval_12"})
+
+
+def _udp_moe(term: str) -> str | None:
+    return f"{term}_se" if term in _UDP_MEDIAN_MOES else None
+
+
 UDP_CENSUS_2018 = Profile(
     name="udp_census_2018",
     title="Urban Displacement Project census summary (ACS 2014-2018)",
     roles=("census",),
     key_columns=("FIPS", "GEOID"),
     signature=("pop_18", "hinc_18"),
+    moe_column=_udp_moe,
     fields=(
         Field("pop_total", ("pop_18",)),
         Field("pop_nh_white", ("white_18",)),
@@ -233,5 +244,20 @@ UDP_CENSUS_2018 = Profile(
         Field("renter_units", ("rhu_18",)),
         Field("occupied_units", ("ohu_18 + rhu_18",)),
         *(Field(v, (c,)) for v, c in zip(INCOME_BRACKET_VARIABLES, _UDP_BRACKETS, strict=True)),
+    ),
+)
+
+#: The same file's ACS 2008-2012 columns (``_12``): the file holds two periods, and a manifest
+#: names it twice, once with each profile and period.
+UDP_CENSUS_2012 = Profile(
+    name="udp_census_2012",
+    title="Urban Displacement Project census summary (ACS 2008-2012 columns)",
+    roles=("census",),
+    key_columns=("FIPS", "GEOID"),
+    signature=("mrent_12", "mhval_12"),
+    moe_column=_udp_moe,
+    fields=(
+        Field("median_home_value", ("mhval_12",)),
+        Field("median_gross_rent", ("mrent_12",)),
     ),
 )
