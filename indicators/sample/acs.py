@@ -22,8 +22,13 @@ COUNTY_NAMES = {"001": "Central County", "003": "Eastbank County"}
 STATE_NAME = "Sample State"
 
 
-def acs_cells(tracts: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """ACS estimates per cell (``B03002_001`` ...) for every tract, internally consistent."""
+def acs_cells(tracts: pd.DataFrame, rng: np.random.Generator,
+              price_level: float = 1.0) -> dict[str, np.ndarray]:
+    """ACS estimates per cell (``B03002_001`` ...) for every tract, internally consistent.
+
+    ``median_income`` is in the current period's dollars; ``price_level`` puts the dollar cells
+    (incomes, rents, home values) into another period's, as each ACS 5-year release is in
+    dollars of its last year (2018 prices over 2023's for ACS 2014-2018)."""
     n = len(tracts)
     P = tracts["population"].to_numpy()
     d = tracts["disadvantage"].to_numpy()
@@ -110,7 +115,8 @@ def acs_cells(tracts: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.nd
     c.update({"B25001_001": hu, "B25034_001": hu, "B25034_009": r(pre1960 * 0.45),
               "B25034_010": r(pre1960 * 0.3)})
     c["B25034_011"] = pre1960 - c["B25034_009"] - c["B25034_010"]
-    median = tracts["median_income"].to_numpy()
+    real = tracts["median_income"].to_numpy()
+    median = np.round(real * price_level, -2)
     bounds = np.array([lo for lo, _ in INCOME_BRACKETS[1:]], dtype=float)
     cdf = norm.cdf((np.log(bounds)[None, :] - np.log(median)[:, None]) / 0.85)
     shares = np.diff(np.c_[np.zeros(n), cdf, np.ones(n)], axis=1)
@@ -123,8 +129,8 @@ def acs_cells(tracts: pd.DataFrame, rng: np.random.Generator) -> dict[str, np.nd
                                 -666666666).astype(int)
     c["B19013H_001"] = np.where(white_hh >= 40, np.minimum(np.round(median * 1.22, -2), 250001),
                                 -666666666).astype(int)
-    c["B25064_001"] = np.where(renters >= 25, np.round(650 + 0.0085 * median + 180 * tracts["ring"]),
-                               -666666666).astype(int)
+    rent = price_level * (650 + 0.0085 * real + 180 * tracts["ring"])
+    c["B25064_001"] = np.where(renters >= 25, np.round(rent), -666666666).astype(int)
     c["B25077_001"] = np.where(owners >= 25, np.round(3.1 * median * (1 + 0.35 * tracts["ring"]), -2),
                                -666666666).astype(int)
     c["B19301_001"] = np.round(median * 0.46 * np.exp(0.05 * rng.normal(size=n))).astype(int)

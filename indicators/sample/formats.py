@@ -4,11 +4,15 @@
 - the 1938 security map: Mapping Inequality GeoJSON (``holc_id``, ``holc_grade``);
 - the ACS: Census Data API JSON (header row, strings, ``B03002_001E``/``M`` and the
   ``state``/``county``/``tract`` columns, sentinels for suppressed medians);
-- EJScreen 2.3: the block-group CSV (``ID``, ``ACSTOTPOP``, ``PM25``, ``DSLPM``, ``PTRAF``...);
+- EJScreen 2.3 (and 2.1, :mod:`indicators.sample.earlier`): the block-group CSV (``ID``,
+  ``ACSTOTPOP``, ``PM25``, ``DSLPM``, ``PTRAF``...);
 - CDC PLACES: the long tract CSV (``LocationName``, ``MeasureId``, ``Data_Value``...);
 - land cover: a generic GEOID-keyed CSV, mapped through the manifest;
 - certification records: the JSON document :mod:`indicators.certification.seed` reads
-  (:mod:`indicators.sample.records`).
+  (:mod:`indicators.sample.records`);
+- ``manifest.toml``: :mod:`indicators.sample.manifest`.
+
+The earlier period's files (:mod:`indicators.sample.earlier`) reuse the public writers here.
 
 Output is byte-for-byte deterministic: fixed field order, fixed number formats, sorted rows.
 """
@@ -31,40 +35,41 @@ from shapely.geometry.polygon import orient
 from indicators.metrics.registry import BY_ID
 from indicators.sample.acs import COUNTY_NAMES, STATE_NAME, acs_cells, census_api_json, largest_remainder
 from indicators.sample.city import DISTRICT_NAMES, City
+from indicators.sample.manifest import CURRENT_MANIFEST, MANIFEST
 from indicators.sample.records import certification_records
 from indicators.store.build import compute
-
-FICTIONAL = "Just Communities Dashboard: fictional sample data"
 
 
 def write_files(out_dir: Path, city: City, tracts: pd.DataFrame, to_lonlat: Transformer,
                 rng: np.random.Generator) -> list[Path]:
-    """Write every sample file; returns their paths."""
-    tracts = _assign_geoids(tracts)
-    project = _projector(to_lonlat)
+    """Write the current period's files, the districts, the 1938 map, the certification records
+    and the manifest (which also names the earlier period's files); returns their paths."""
+    tracts = assign_geoids(tracts)
+    project = projector(to_lonlat)
     written = [
-        _geojson(out_dir / "tracts.geojson", "tracts", [
-            (_tract_properties(row), project(city.tracts[row.Index]))
+        geojson(out_dir / "tracts.geojson", "tracts", [
+            (tract_properties(row), project(city.tracts[row.Index]))
             for row in tracts.sort_values("GEOID").itertuples()
         ]),
-        _geojson(out_dir / "districts.geojson", "districts", [
+        geojson(out_dir / "districts.geojson", "districts", [
             ({"DISTRICT": name, "DIST_NUM": i + 1}, project(geom))
             for i, (name, geom) in enumerate(zip(DISTRICT_NAMES, city.districts, strict=True))
         ]),
-        _geojson(out_dir / "holc_1938.geojson", "holc_1938", _holc_features(city, project)),
+        geojson(out_dir / "holc_1938.geojson", "holc_1938", _holc_features(city, project)),
     ]
     tracts = tracts.sort_values("GEOID").reset_index(drop=True)
     cells = acs_cells(tracts, rng)
-    written.append(_write_text(out_dir / "acs_5yr_2019_2023_tracts.json", census_api_json(tracts, cells)))
-    written.append(_write_text(out_dir / "ejscreen_2_3_blockgroups.csv", _ejscreen_csv(tracts, cells, rng)))
-    written.append(_write_text(out_dir / "places_2024_tracts.csv", _places_csv(tracts, rng)))
-    written.append(_write_text(out_dir / "land_cover_tracts.csv", _land_cover_csv(tracts)))
+    written.append(write_text(out_dir / "acs_5yr_2019_2023_tracts.json", census_api_json(tracts, cells)))
+    written.append(write_text(out_dir / "ejscreen_2_3_blockgroups.csv", ejscreen_csv(tracts, cells, rng)))
+    written.append(write_text(out_dir / "places_2024_tracts.csv", _places_csv(tracts, rng)))
+    written.append(write_text(out_dir / "land_cover_tracts.csv", _land_cover_csv(tracts)))
     # The records' targets start from the districts' values on the dashboard: compute them
-    # from the files just written (the manifest without its certification layer first).
+    # from the files just written, through the current period's manifest alone (no periods,
+    # no certification layer), so that they never depend on how periods are built.
     manifest = out_dir / "manifest.toml"
-    _write_text(manifest, MANIFEST.split(CERTIFICATION_LAYER)[0])
-    written.append(_write_text(out_dir / "certification.json", _certification_json(out_dir)))
-    written.append(_write_text(manifest, MANIFEST))
+    write_text(manifest, CURRENT_MANIFEST)
+    written.append(write_text(out_dir / "certification.json", _certification_json(out_dir)))
+    written.append(write_text(manifest, MANIFEST))
     return written
 
 
@@ -85,7 +90,7 @@ def _certification_json(region: Path) -> str:
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
 
-def _assign_geoids(tracts: pd.DataFrame) -> pd.DataFrame:
+def assign_geoids(tracts: pd.DataFrame) -> pd.DataFrame:
     """Tract codes numbered north-west to south-east within each county, TIGER style."""
     tracts = tracts.copy()
     order = tracts.assign(row=(-tracts["y_km"] // 1.5), col=tracts["x_km"]).sort_values(
@@ -100,14 +105,16 @@ def _assign_geoids(tracts: pd.DataFrame) -> pd.DataFrame:
     return tracts
 
 
-def _tract_properties(row: object) -> dict[str, object]:
+def tract_properties(row: object) -> dict[str, object]:
+    """TIGER/Line attributes of a tract row (``county``, ``TRACTCE``, ``GEOID``, ``NAME``)."""
     return {
         "STATEFP": "99", "COUNTYFP": row.county, "TRACTCE": row.TRACTCE, "GEOID": row.GEOID,
         "NAME": row.NAME, "NAMELSAD": f"Census Tract {row.NAME}", "MTFCC": "G5020",
     }
 
 
-def _projector(to_lonlat: Transformer) -> Callable[[shapely.Geometry], shapely.Geometry]:
+def projector(to_lonlat: Transformer) -> Callable[[shapely.Geometry], shapely.Geometry]:
+    """Local metres to longitude/latitude on a 1e-5 degree grid: shared boundaries stay shared."""
     def project(geom: shapely.Geometry) -> shapely.Geometry:
         lonlat = shapely.transform(geom, lambda xy: np.column_stack(to_lonlat.transform(*xy.T)))
         return shapely.set_precision(lonlat, 1e-5)
@@ -135,7 +142,9 @@ def _holc_features(city: City, project: Callable) -> list[tuple[dict[str, object
     return features
 
 
-def _geojson(path: Path, name: str, features: list[tuple[dict[str, object], shapely.Geometry]]) -> Path:
+def geojson(path: Path, name: str, features: list[tuple[dict[str, object], shapely.Geometry]]) -> Path:
+    """Write (properties, lon/lat geometry) pairs as a FeatureCollection, one feature a line,
+    rings oriented counter-clockwise and coordinates rounded to 5 decimals."""
     lines = []
     for properties, geom in features:
         geom = _oriented(geom)
@@ -145,7 +154,7 @@ def _geojson(path: Path, name: str, features: list[tuple[dict[str, object], shap
         lines.append(json.dumps(feature, separators=(",", ":")))
     text = ('{"type":"FeatureCollection","name":' + json.dumps(name) + ',"features":[\n'
             + ",\n".join(lines) + "\n]}\n")
-    return _write_text(path, text)
+    return write_text(path, text)
 
 
 def _oriented(geom: shapely.Geometry) -> shapely.Geometry:
@@ -160,7 +169,8 @@ def _rounded(coords: object) -> object:
     return [_rounded(c) for c in coords]  # type: ignore[union-attr]
 
 
-def _write_text(path: Path, text: str) -> Path:
+def write_text(path: Path, text: str) -> Path:
+    """Write UTF-8 text with Unix line ends on every platform; returns ``path``."""
     path.write_text(text, encoding="utf-8", newline="\n")
     return path
 
@@ -178,7 +188,9 @@ EJ_COLUMNS = (
 )
 
 
-def _ejscreen_csv(tracts: pd.DataFrame, cells: dict[str, np.ndarray], rng: np.random.Generator) -> str:
+def ejscreen_csv(tracts: pd.DataFrame, cells: dict[str, np.ndarray], rng: np.random.Generator) -> str:
+    """EJScreen's block-group CSV: 2 to 4 block groups a tract sharing its ACS counts, their
+    percentages and environmental indicators jittered around the tract's story."""
     rows = []
     for i, t in tracts.iterrows():
         k = 2 + i % 3
@@ -223,7 +235,7 @@ def _ejscreen_csv(tracts: pd.DataFrame, cells: dict[str, np.ndarray], rng: np.ra
                 "PWDIS": jitter(0.1, t.wastewater),
             }
             rows.append({k: _fmt(v) for k, v in row.items()})
-    return _csv(EJ_COLUMNS, rows)
+    return csv_text(EJ_COLUMNS, rows)
 
 
 PLACES_MEASURES = (
@@ -263,13 +275,13 @@ def _places_csv(tracts: pd.DataFrame, rng: np.random.Generator) -> str:
                 "CategoryID": category_id, "MeasureId": measure, "DataValueTypeID": "CrdPrv",
                 "Short_Question_Text": short,
             })
-    return _csv(PLACES_COLUMNS, rows)
+    return csv_text(PLACES_COLUMNS, rows)
 
 
 def _land_cover_csv(tracts: pd.DataFrame) -> str:
     rows = [{"GEOID": t.GEOID, "canopy_pct": f"{t.canopy:.1f}", "impervious_pct": f"{t.impervious:.1f}",
              "lst_anomaly_c": f"{t.heat:.2f}"} for _, t in tracts.iterrows()]
-    return _csv(("GEOID", "canopy_pct", "impervious_pct", "lst_anomaly_c"), rows)
+    return csv_text(("GEOID", "canopy_pct", "impervious_pct", "lst_anomaly_c"), rows)
 
 
 def _fmt(value: object) -> str:
@@ -278,97 +290,10 @@ def _fmt(value: object) -> str:
     return str(value)
 
 
-def _csv(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
+def csv_text(columns: tuple[str, ...], rows: list[dict[str, str]], delimiter: str = ",") -> str:
+    """Rows as delimited text (``,`` or, for the tract relationship file, ``|``), header first."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n", delimiter=delimiter)
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue()
-
-
-CERTIFICATION_LAYER = "\n[[layer]]\nrole = \"certification\""
-MANIFEST = f'''# Sample City: a fictional region in the real public formats ({FICTIONAL}).
-# Written by `python -m indicators sample data/sample`; do not edit by hand.
-
-[region]
-name = "Sample City"
-sample = true
-place_label = "Sample City"
-description = "A fictional city for trying the dashboard: its people, places and projects do not exist."
-
-[[layer]]
-role = "units"
-path = "tracts.geojson"
-key = "GEOID"
-level = "tract"
-title = "Census tracts"
-vintage = "2020 tract definitions (fictional)"
-publisher = "{FICTIONAL}"
-licence = "CC0"
-
-[[layer]]
-role = "census"
-path = "acs_5yr_2019_2023_tracts.json"
-profile = "acs"
-title = "American Community Survey 5-year estimates"
-vintage = "ACS 2019-2023 (fictional)"
-publisher = "{FICTIONAL}"
-licence = "CC0"
-
-[[layer]]
-role = "environment"
-path = "ejscreen_2_3_blockgroups.csv"
-profile = "ejscreen"
-title = "EJScreen 2.3 environmental indicators (block groups)"
-vintage = "EJScreen 2.3, 2024 (fictional)"
-publisher = "{FICTIONAL}"
-licence = "CC0"
-
-[[layer]]
-role = "environment"
-path = "places_2024_tracts.csv"
-profile = "cdc_places"
-title = "CDC PLACES health estimates"
-vintage = "PLACES 2024 release, BRFSS 2022 (fictional)"
-publisher = "{FICTIONAL}"
-licence = "CC0"
-
-[[layer]]
-role = "environment"
-path = "land_cover_tracts.csv"
-profile = "generic"
-key = "GEOID"
-title = "Tree canopy, impervious surface and summer heat (NLCD / Landsat style)"
-vintage = "2021 land cover (fictional)"
-publisher = "{FICTIONAL}"
-licence = "CC0"
-
-[layer.columns]
-tree_canopy_pct = "canopy_pct"
-impervious_pct = "impervious_pct"
-heat_anomaly = "lst_anomaly_c"
-
-[[layer]]
-role = "districts"
-path = "districts.geojson"
-name = "DISTRICT"
-title = "Just Communities districts"
-vintage = "2024 (fictional)"
-publisher = "{FICTIONAL}"
-licence = "CC0"
-
-[[layer]]
-role = "overlay"
-path = "holc_1938.geojson"
-profile = "holc"
-title = "HOLC residential security map, 1938 (redlining)"
-vintage = "1938 (fictional)"
-publisher = "{FICTIONAL}"
-licence = "CC0"
-{CERTIFICATION_LAYER}
-path = "certification.json"
-title = "Certification records: projects, reviews, targets and practitioners"
-vintage = "Records to 1 November 2026 (fictional)"
-publisher = "{FICTIONAL}"
-licence = "CC0"
-'''
