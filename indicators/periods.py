@@ -72,18 +72,15 @@ def overlapping(older: str, newer: str) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
-def nearest(labels: tuple[str, ...], year: int) -> str:
-    """The period whose years are closest to ``year`` (the later one on a tie): the period
-    to compare a project's baseline year with.
+def baseline_period(labels: tuple[str, ...], year: int) -> str:
+    """The period that describes a place as a project found it in ``year``: the latest period
+    ending by that year (its survey was over before the project began), else the earliest.
 
     Examples
     --------
-    >>> nearest(("2014-2018", "2019-2023"), 2016), nearest(("2014-2018", "2019-2023"), 2025)
-    ('2014-2018', '2019-2023')
+    >>> periods = ("2014-2018", "2019-2023")
+    >>> baseline_period(periods, 2019), baseline_period(periods, 2024), baseline_period(periods, 2012)
+    ('2014-2018', '2019-2023', '2014-2018')
     """
-    def distance(label: str) -> tuple[int, int]:
-        first, last = years(label)
-        return (0 if first <= year <= last else min(abs(year - first), abs(year - last)),
-                -last)
-
-    return min(labels, key=distance)
+    ended = [label for label in labels if last_year(label) <= year]
+    return ordered(ended)[-1] if ended else ordered(labels)[0]

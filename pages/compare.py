@@ -1,14 +1,50 @@
 """Compare districts (city staff): any number of districts side by side with margins of error,
-a ranking of all districts, a scatter of two indicators, and exports of exactly what is shown."""
+a ranking of all districts, a scatter of two indicators, change over time (a trend per
+indicator with error bars, the largest real rises and falls), and exports of exactly what is
+shown."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from indicators.present import charts, queries, tables
+from indicators.metrics.registry import Indicator
+from indicators.present import change, charts, queries, tables
 from ui import frame
 from ui.data import load
-from ui.widgets import indicator_select
+from ui.widgets import change_pair_select, indicator_select, period_select
+
+
+def over_time(indicator: Indicator, chosen: list[str], names: dict[str, str], region: str) -> None:
+    """The trend of one indicator across every period, and the ranked table of changes."""
+    periods = load(queries.periods)
+    st.subheader(f"{indicator.label} over time")
+    trend = change.trend_frame(load(queries.trend, "district", indicator.id),
+                               load(queries.trend, "region", indicator.id), names, chosen, region)
+    st.plotly_chart(charts.trend_chart(trend, indicator, periods, region), width="stretch")
+    st.caption("Each point is a period's estimate; whiskers its 90% margin of error. Districts "
+               "keep their boundaries: each period's tracts are crosswalked to the same districts.")
+
+    st.subheader("The largest changes")
+    period_from, period_to = change_pair_select(periods)
+    a, b = st.columns(2)
+    only_real = a.toggle("Only real changes (beyond the margin of error)", value=True, key="real",
+                         bind="query-params")
+    dollars = b.toggle(f"Dollars in {period_to} dollars (CPI-U-RS)", key="dollars",
+                       bind="query-params")
+    changes = load(queries.changes, "district", period_from, period_to)
+    ranked = change.ranked_changes(changes, names, real=only_real, constant_dollars=dollars)
+    if ranked.empty:
+        st.info(f"No district changed beyond its margin of error from {period_from} to "
+                f"{period_to}." if only_real else "No indicator is in both periods.")
+    else:
+        st.dataframe(ranked, hide_index=True, width="stretch", height=min(38 * len(ranked) + 40, 520))
+    st.caption("Rises first, then falls, each ordered by its size against its margin of error. "
+               + change.how_compared(changes)
+               + (" Dollar values of the earlier period are multiplied by the CPI-U-RS ratio of "
+                  "the two periods' last years." if dollars else ""))
+    st.download_button("Download every change between these periods (CSV)",
+                       changes.to_csv(index=False), file_name=f"changes-{period_from}-{period_to}.csv",
+                       mime="text/csv")
 
 
 def main() -> None:
@@ -24,9 +60,10 @@ def main() -> None:
     if not chosen:
         st.info("Pick at least one district.")
         return
-    options = load(queries.available_indicators)
-    district_values = load(queries.values, "district")
-    region_values = load(queries.values, "region")
+    period = period_select(load(queries.periods))
+    options = load(queries.available_indicators, period)
+    district_values = load(queries.values, "district", period)
+    region_values = load(queries.values, "region", period)
     long = tables.comparison_long(district_values, region_values, names, chosen, options)
     wide = tables.comparison_wide(long, region, [names[i] for i in chosen])
     st.dataframe(wide, hide_index=True, width="stretch", height=min(38 * len(wide) + 40, 640))
@@ -65,6 +102,8 @@ def main() -> None:
         st.plotly_chart(charts.scatter(points, x, y, [names[i] for i in chosen]), width="stretch")
         st.caption(f"Each dot is a district; the ones you picked are labelled. {x.label} against "
                    f"{y.label}.")
+    if len(load(queries.periods)) > 1:
+        over_time(indicator, chosen, names, region)
 
 
 frame.frame_guard()

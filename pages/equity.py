@@ -1,15 +1,16 @@
 """Equity gaps (city staff): segregation, disparities between majority-people-of-colour and
-majority-White areas, race-iterated gaps, and where overburdened tracts are."""
+majority-White areas, race-iterated gaps, where overburdened tracts are, and whether each gap
+widened or narrowed since the previous period."""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from indicators.present import charts, map_layers, queries, tables
+from indicators.present import change, charts, map_layers, queries, tables
 from ui import frame
 from ui.data import base_map, load
-from ui.widgets import legend
+from ui.widgets import legend, period_select
 
 SEGREGATION_HELP = (
     "**Dissimilarity** (0-1): the share of one group that would have to move for both groups to "
@@ -20,10 +21,10 @@ SEGREGATION_HELP = (
 NEEDS_RACE = "Not available for this region: it needs counts of people by race and ethnicity."
 
 
-def segregation(names: dict[str, str], region: str) -> None:
+def segregation(names: dict[str, str], region: str, period: str) -> None:
     """Segregation indices for the region and each district, explained."""
     st.subheader("Segregation")
-    table = load(queries.segregation)
+    table = load(queries.segregation, period)
     if table.empty:
         st.info(NEEDS_RACE)
         return
@@ -33,10 +34,10 @@ def segregation(names: dict[str, str], region: str) -> None:
                "PySAL's segregation package on the area-weighted pieces of tracts.")
 
 
-def disparities(region: str) -> None:
+def disparities(region: str, period: str) -> None:
     """Every indicator in majority-POC vs majority-White areas."""
     st.subheader("Majority people-of-colour areas compared with majority-White areas")
-    table = tables.disparity_frame(load(queries.disparities))
+    table = tables.disparity_frame(load(queries.disparities, period))
     if table.empty:
         st.info(NEEDS_RACE)
         return
@@ -52,10 +53,10 @@ def disparities(region: str) -> None:
                        file_name="disparities.csv", mime="text/csv")
 
 
-def race_gaps(names: dict[str, str], region: str) -> None:
+def race_gaps(names: dict[str, str], region: str, period: str) -> None:
     """Black and White householders' homeownership and income by district."""
     st.subheader("Black and White households")
-    gaps = load(queries.race_gaps)
+    gaps = load(queries.race_gaps, period)
     if gaps.empty:
         st.info("Not available for this region: it needs the race-iterated ACS tables "
                 "(B25003B/H for homeownership, B19013B/H for income).")
@@ -67,25 +68,47 @@ def race_gaps(names: dict[str, str], region: str) -> None:
                "averages of tract medians (approximate); small groups give wide margins.")
 
 
-def burdened_map() -> None:
+def burdened_map(period: str) -> None:
     """Map of CEJST-style overburdened tracts with the burdens that flag them."""
     st.subheader("Where pollution or poor health meets low income")
-    burdens = load(queries.unit_burdens)
+    burdens = load(queries.unit_burdens, period)
     if burdens.empty or burdens["flagged"].isna().all():
         st.info("Not available for this region: it needs low-income and burden indicators.")
         return
-    data = load(queries.map_data)
+    data = load(queries.map_data, period)
     layer, key = map_layers.burden_layer(data, burdens)
-    st_folium(base_map(), key="equity_map", height=420, use_container_width=True,
+    st_folium(base_map(period), key="equity_map", height=420, use_container_width=True,
               feature_group_to_add=[layer, map_layers.districts_layer(data.districts, None,
                                                                       fit_to=data.bounds)],
               returned_objects=[])
     legend(key)
     st.caption("The CEJST rule, with percentiles among this region's tracts. Hover a tract for the "
                "burdens that flagged it.")
-    flagged = tables.flagged_units(burdens, load(queries.units), data.unit_ids)
+    flagged = tables.flagged_units(burdens, load(queries.units, period), data.unit_ids)
     with st.expander(f"The {len(flagged)} overburdened tracts as a table"):
         st.dataframe(flagged, hide_index=True, width="stretch")
+
+
+def gaps_over_time(names: dict[str, str], region: str, since: str, period: str) -> None:
+    """Whether each gap widened or narrowed between the previous period and this one."""
+    st.subheader(f"Did the gaps narrow since {since}?")
+    gaps = load(queries.gap_changes, since, period)
+    if gaps.empty:
+        st.info("Black and White households cannot be compared over time here: it needs the "
+                "race-iterated ACS tables (B25003B/H, B19013B/H) in both periods.")
+    else:
+        st.dataframe(change.gap_rows(gaps, names, region), hide_index=True, width="stretch")
+        st.caption("Gap = White minus Black householders, in each period. A change is real when "
+                   "it is larger than sqrt(MOE1^2 + MOE2^2) of the two periods' gaps (90%). "
+                   + change.overlap_caution(gaps))
+    moved = change.disparity_changes(load(queries.disparities, since),
+                                     load(queries.disparities, period))
+    if not moved.empty:
+        st.markdown("**Majority people-of-colour areas against majority-White areas**")
+        st.dataframe(moved, hide_index=True, width="stretch")
+        st.caption("Gap = the value in majority people-of-colour tracts minus that in majority-"
+                   "White tracts, in each period. Whole tracts are grouped, so no margin of error "
+                   "is known: the direction is a guide, not a test.")
 
 
 def main() -> None:
@@ -95,11 +118,16 @@ def main() -> None:
     st.title("Equity gaps")
     st.write(f"Who bears the burdens in {region}: segregation, gaps between majority "
              "people-of-colour and majority-White areas, and gaps between Black and White households.")
-    disparities(region)
-    burdened_map()
-    race_gaps(names, region)
-    segregation(names, region)
-    lq = load(queries.location_quotients)
+    periods = load(queries.periods)
+    period = period_select(periods)
+    earlier = periods[:periods.index(period)]
+    if earlier:
+        gaps_over_time(names, region, earlier[-1], period)
+    disparities(region, period)
+    burdened_map(period)
+    race_gaps(names, region, period)
+    segregation(names, region, period)
+    lq = load(queries.location_quotients, period)
     if not lq.empty:
         st.subheader("Who lives where (location quotients)")
         st.dataframe(tables.location_quotient_table(lq, names), width="stretch")

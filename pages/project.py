@@ -1,12 +1,14 @@
 """Project (funders, PSE staff): one project's stage timeline, checklist, submissions and reviews,
-target tracker and team, beside its district's indicators; editing for authorised editors."""
+target tracker and team, beside its district's indicators and how they changed since the
+project registered; editing for authorised editors."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from indicators.certification import records
-from indicators.present import progress_charts, project, queries
+from indicators.periods import baseline_period
+from indicators.present import change, progress_charts, project, queries
 from ui import frame
 from ui.data import load, records_db
 from ui.editor import current_editor, sign_in_box
@@ -54,6 +56,33 @@ def targets(detail: records.ProjectDetail, district_id: str) -> None:
                                                           max_value=1)})
 
 
+def since_registered(detail: records.ProjectDetail, district: str) -> None:
+    """The district's indicators between the period the project started from and the latest."""
+    periods = load(queries.periods)
+    year = project.registered_year(detail)
+    start, latest = baseline_period(periods, year), periods[-1]
+    st.subheader("Since the project registered")
+    if start == latest:
+        st.info(f"The project registered in {year}; the latest survey period, {latest}, is its "
+                "starting point, so there is no later period to compare with yet.")
+        return
+    moved = load(queries.geography_changes, "district", detail.project["district_id"], start, latest)
+    table = project.since_registered(detail, moved, start)
+    if table.empty:
+        st.info(f"{district} has no indicator in both {start} and {latest}.")
+        return
+    st.write(f"{district} from {start} (the last survey period before the project registered in "
+             f"{year}) to {latest}. Indicators the project has targets for come first.")
+    st.dataframe(table.drop(columns="In words"), hide_index=True, width="stretch",
+                 height=min(38 * len(table) + 40, 460))
+    real = table[table["Real change?"] == "yes"]
+    if len(real):
+        st.markdown("\n".join(f"- {w}" for w in real["In words"].head(5)))
+    st.caption(change.how_compared(load(queries.changes, "district", start, latest)) +
+               " A change in the district is not proof of the project's effect: many things "
+               "change a neighbourhood.")
+
+
 def main() -> None:
     """Project chooser, header, timeline, checklist, reviews, targets, team, editing."""
     sign_in_box()
@@ -85,6 +114,8 @@ def main() -> None:
         st.markdown("**Annual progress reports**")
         st.dataframe(project.reports_table(detail), hide_index=True, width="stretch")
     targets(detail, detail.project["district_id"])
+    if len(load(queries.periods)) > 1:
+        since_registered(detail, district)
     st.subheader("Accredited Practitioners on the team")
     if detail.team.empty:
         st.caption("No practitioner assigned.")

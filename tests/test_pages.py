@@ -138,8 +138,9 @@ def test_equity_page_shows_segregation_disparities_and_gaps(sample_db: Path, app
     for heading in ("Segregation", "Majority people-of-colour areas compared with majority-White "
                     "areas", "Black and White households"):
         assert heading in text
-    # Disparities, overburdened tracts, segregation, location quotients.
-    assert len(at.dataframe) == 4 and at.get("plotly_chart")
+    # Gaps since 2014-2018 (Black-White, and POC-White areas), disparities, overburdened
+    # tracts, segregation, location quotients.
+    assert len(at.dataframe) == 6 and at.get("plotly_chart")
 
 
 def test_methodology_lists_every_indicator(sample_db: Path, app_env):

@@ -52,7 +52,7 @@ def load(query: Callable[..., T], *args: Any) -> T:
     return _cached(query.__name__, args, db_version())
 
 
-def base_map() -> folium.Map:
+def base_map(period: str | None = None) -> folium.Map:
     """The folium map frame (no layers) for a page; layers are swapped in with
     ``st_folium(feature_group_to_add=...)``.
 
@@ -62,7 +62,7 @@ def base_map() -> folium.Map:
     the same data (st_folium normalises the generated ids), so the browser keeps the map it has
     and only the layers change.
     """
-    return maps.offline_map(load(queries.map_data).bounds)
+    return maps.offline_map(load(queries.map_data, period).bounds)
 
 
 @st.cache_resource(show_spinner=False)

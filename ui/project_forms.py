@@ -16,7 +16,9 @@ import streamlit as st
 from indicators.certification import records
 from indicators.metrics.framework import COMMITMENT_NAMES
 from indicators.metrics.registry import BY_ID, INDICATORS
-from ui.data import records_db
+from indicators.periods import last_year
+from indicators.present import project, queries
+from ui.data import load, records_db
 
 
 def seen_version_key(project_id: str) -> str:
@@ -48,7 +50,8 @@ def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
     st.subheader("Update this project")
     if st.session_state.get("_saved"):
         st.success(st.session_state.pop("_saved"), icon=":material/check_circle:")
-    tabs = st.tabs(["Requirement", "Observation", "New target", "Submission", "Review", "Stage"])
+    tabs = st.tabs(["Requirement", "Observation", "From the dashboard", "New target", "Submission",
+                    "Review", "Stage"])
     with tabs[0], st.form(f"req_{pid}", clear_on_submit=True):
         items = detail.checklist
         requirement = st.selectbox("Requirement", items["requirement_id"], format_func=dict(
@@ -70,9 +73,18 @@ def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
         if st.form_submit_button("Record observation"):
             _save(records.add_observation, pid, target_id=target, value=value,
                   observed_on=observed_on, source=source or None)
-    with tabs[2], st.form(f"target_{pid}", clear_on_submit=True):
+    with tabs[2]:
+        from_dashboard(detail)
+    with tabs[3], st.form(f"target_{pid}", clear_on_submit=True):
         indicator = st.selectbox("Dashboard indicator (optional)", [None] + [i.id for i in INDICATORS],
                                  format_func=lambda i: "(none)" if i is None else BY_ID[i].label)
+        periods = load(queries.periods)
+        from_period = st.selectbox(
+            "Baseline from the dashboard (optional)", [None, *[p for p in periods if p]],
+            format_func=lambda p: "(type the baseline below)" if p is None else
+            f"the district's value in {p}",
+            help="Takes the dashboard's value of the indicator above for this project's district "
+                 "in that period as the baseline, and the period's last year as its year.")
         name = st.text_input("Indicator name (as in the Targets Template)")
         commitment = st.selectbox("Commitment", COMMITMENT_NAMES)
         a, b = st.columns(2)
@@ -86,6 +98,14 @@ def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
         data_source = st.text_input("Data source")
         frequency = st.selectbox("Frequency", ["annual", "every two years", "every five years"])
         if st.form_submit_button("Add target"):
+            if from_period is not None:
+                found = _dashboard_value(detail, indicator, from_period, unit)
+                if found is None:
+                    st.error("Not saved: choose a dashboard indicator this district has a value "
+                             f"for in {from_period}.", icon=":material/error:")
+                    return
+                baseline, baseline_year, data_source = found[0], last_year(from_period), \
+                    data_source or found[1]
             _save(records.add_target, pid, commitment=commitment, baseline=baseline,
                   baseline_year=baseline_year, target=target_value, target_year=target_year,
                   direction=direction, indicator=name or None, indicator_id=indicator, unit=unit,
@@ -93,7 +113,7 @@ def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
                   frequency=frequency)
     stages = [s.id for s in detail.standard.stages if not s.automatic]
     titles = {s.id: s.title for s in detail.standard.stages}
-    with tabs[3], st.form(f"sub_{pid}", clear_on_submit=True):
+    with tabs[4], st.form(f"sub_{pid}", clear_on_submit=True):
         stage = st.selectbox("Stage", stages, format_func=titles.get)
         kind = st.text_input("What was submitted", placeholder="e.g. Declaration of Collaboration")
         submitted_on = st.date_input("Submitted on", value=date.today(), max_value=date.today())
@@ -101,7 +121,7 @@ def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
         if st.form_submit_button("Record submission"):
             _save(records.record_submission, pid, stage=stage, submitted_on=submitted_on,
                   kind=kind or None, document_url=link or None)
-    with tabs[4], st.form(f"rev_{pid}", clear_on_submit=True):
+    with tabs[5], st.form(f"rev_{pid}", clear_on_submit=True):
         subs = detail.submissions.drop_duplicates("submission_id")
         options = dict(zip(subs["submission_id"], subs["kind"] + " (" + subs["submitted_on"].astype(str)
                            + ")", strict=True))
@@ -113,13 +133,58 @@ def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
         if st.form_submit_button("Record review"):
             _save(records.record_review, pid, submission_id=submission, review_round=review_round,
                   outcome=outcome, reviewed_on=reviewed_on, notes=notes or None)
-    with tabs[5], st.form(f"stage_{pid}", clear_on_submit=True):
+    with tabs[6], st.form(f"stage_{pid}", clear_on_submit=True):
         stage = st.selectbox("Stage reached", stages, format_func=titles.get)
         occurred_on = st.date_input("On", value=date.today(), max_value=date.today())
         note = st.text_input("Note")
         if st.form_submit_button("Record stage"):
             _save(records.record_stage_change, pid, stage=stage, occurred_on=occurred_on,
                   note=note or None)
+
+
+def _dashboard_value(detail: records.ProjectDetail, indicator_id: str | None, period: str,
+                     unit: str | None) -> tuple[float, str] | None:
+    """The project district's value of an indicator in a period, in the target's unit, and the
+    source line to store with it; None where the dashboard has none."""
+    if indicator_id is None:
+        return None
+    district_id = detail.project["district_id"]
+    values = load(queries.trend, "district", indicator_id)
+    here = values[(values["geo_id"] == district_id) & (values["period"] == period)]
+    if here.empty:
+        return None
+    district = load(queries.district_names).get(district_id, district_id)
+    return (project.in_target_unit(indicator_id, float(here["value"].iloc[0]), unit),
+            project.dashboard_source(indicator_id, district, period, BY_ID[indicator_id].source))
+
+
+def from_dashboard(detail: records.ProjectDetail) -> None:
+    """Record a period's value of the district (from the dashboard) as an observation of one
+    of the project's targets linked to that indicator."""
+    pid = detail.project["project_id"]
+    linked = detail.targets[detail.targets["indicator_id"].isin(list(BY_ID))] \
+        if "indicator_id" in detail.targets else detail.targets.iloc[0:0]
+    if linked.empty:
+        st.caption("No target of this project is linked to a dashboard indicator.")
+        return
+    periods = [p for p in load(queries.periods) if p]
+    with st.form(f"dash_{pid}", clear_on_submit=True):
+        labels = dict(zip(linked["target_id"], linked["indicator"], strict=True))
+        target_id = st.selectbox("Target", list(labels), format_func=labels.get)
+        period = st.selectbox("Period", periods or [""], index=max(len(periods) - 1, 0),
+                              format_func=lambda p: p or "the dashboard's data")
+        st.caption("Records the district's value in that period as an observation of the "
+                   "target, dated 1 January of the period's last year, with the dashboard as "
+                   "its source. It is audited like every change.")
+        if st.form_submit_button("Record the dashboard's value"):
+            target = linked.set_index("target_id").loc[target_id]
+            found = _dashboard_value(detail, target["indicator_id"], period, target.get("unit"))
+            if found is None:
+                st.error(f"Not saved: the dashboard has no value of this indicator for the district "
+                         f"in {period}.", icon=":material/error:")
+                return
+            _save(records.add_observation, pid, target_id=int(target_id), value=found[0],
+                  year=last_year(period) if period else None, source=found[1])
 
 
 def change_history(project_id: str) -> None:

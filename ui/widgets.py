@@ -51,3 +51,26 @@ def status_date(db_path: Path) -> date:
     else:
         st.caption(f"Shown as of {shown}.")
     return chosen
+
+
+def period_select(periods: tuple[str, ...], label: str = "Period", key: str = "period") -> str:
+    """The period a page shows, bound to the URL (``period``); the latest by default. A region
+    with one period shows no chooser."""
+    if len(periods) < 2:
+        return periods[-1]
+    chosen = st.selectbox(label, list(periods), index=len(periods) - 1, key=key,
+                          bind="query-params", help="The ACS 5-year period the numbers describe.")
+    return chosen or periods[-1]
+
+
+def change_pair_select(periods: tuple[str, ...]) -> tuple[str, str]:
+    """Two periods to compare (``from`` and ``to`` in the URL): the two latest by default, an
+    earlier period always before a later one."""
+    left, right = st.columns(2)
+    with left:
+        first = st.selectbox("Change from", list(periods[:-1]), index=len(periods) - 2, key="from",
+                             bind="query-params")
+    later = [p for p in periods if periods.index(p) > periods.index(first or periods[-2])]
+    with right:
+        second = st.selectbox("to", later, index=len(later) - 1, key="to", bind="query-params")
+    return first or periods[-2], second or later[-1]

@@ -122,3 +122,36 @@ def race_gap_bars(frame: pd.DataFrame, measure: str, money: bool) -> go.Figure:
     fig = layout(fig, max(260, 48 * len(frame) + 110))
     fig.update_layout(showlegend=True)
     return fig
+
+
+def trend_chart(frame: pd.DataFrame, indicator: Indicator, periods: tuple[str, ...],
+                region_name: str) -> go.Figure:
+    """One line per geography across the periods, each point with its 90 % MOE as an error bar;
+    the region dashed.
+
+    ``frame`` needs ``name``, ``period``, ``value`` and ``moe`` (one row per geography and
+    period; a geography missing a period has a gap there).
+    """
+    k = _scale(indicator)
+    fig = go.Figure()
+    names = [n for n in dict.fromkeys(frame["name"]) if n != region_name]
+    for n, name in enumerate([*names, region_name]):
+        part = frame[frame["name"] == name].set_index("period").reindex(list(periods))
+        if part["value"].isna().all():
+            continue
+        is_region = name == region_name
+        colour = REGION if is_region else OKABE_ITO[n % 5 if n % 5 != 1 else 4]
+        fig.add_trace(go.Scatter(
+            x=list(periods), y=part["value"] * k, mode="lines+markers", name=name,
+            line={"color": colour, "dash": "dash" if is_region else "solid", "width": 2.5},
+            marker={"size": 9, "color": colour},
+            error_y={"type": "data", "array": (part["moe"].fillna(0) * k).to_numpy(),
+                     "visible": bool(part["moe"].notna().any()), "color": colour, "thickness": 1.2},
+            text=[format_value(indicator, v) for v in part["value"]],
+            hovertemplate=f"{name}, " + "%{x}: %{text}<extra></extra>",
+        ))
+    fig.update_xaxes(title_text="ACS period", type="category", zeroline=False)
+    fig.update_yaxes(title_text=_axis_title(indicator), gridcolor="#e5e5e5")
+    fig = layout(fig, 380)
+    fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25})
+    return fig

@@ -52,6 +52,27 @@ def format_value(indicator: Indicator, value: float | None) -> str:
     return f"{v:,.2f}"
 
 
+def format_change(indicator: Indicator, change: float) -> str:
+    """A difference in the value's unit: ``+7 points``, ``-$120``, ``+12 percentiles``.
+
+    Examples
+    --------
+    >>> from indicators.metrics.registry import get
+    >>> format_change(get("rent_burden"), 0.071), format_change(get("median_rent"), -123.0)
+    ('+7.1 points', '-$120')
+    """
+    if _missing(change):
+        return "not available"
+    c = float(change)
+    if indicator.fmt in ("percent", "points", "percentile"):
+        unit = "percentiles" if indicator.fmt == "percentile" else "points"
+        return f"{c * 100:+.1f} {unit}"
+    if indicator.fmt == "dollars":
+        return f"{'-' if c < 0 else '+'}${abs(round(c, -1)):,.0f}"
+    text = format_value(indicator, abs(c))
+    return ("-" if c < 0 else "+") + text
+
+
 def format_moe(indicator: Indicator, moe: float | None) -> str:
     """A margin of error in the value's unit, as ``± 4 points`` (empty when none)."""
     if _missing(moe):

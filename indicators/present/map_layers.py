@@ -17,13 +17,18 @@ import pandas as pd
 
 from indicators.metrics.composites import cejst
 from indicators.metrics.registry import Indicator
-from indicators.present.formatting import format_moe, format_value, ordinal
+from indicators.present.formatting import format_change, format_moe, format_value, ordinal
 from indicators.present.maps import FitView, MapData, safe_text
 
 #: Colour-blind-safe sequential palettes (ColorBrewer), light to dark.
 BURDEN_COLOURS = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")  # YlOrRd: dark = worse
 NEUTRAL_COLOURS = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")  # PuBu: dark = more
 NO_DATA_COLOUR = "#d9d9d9"
+#: Diverging, colour-blind safe (ColorBrewer PuOr): strong falls, falls, rises, strong rises.
+#: Orange means worse and purple better for indicators with a direction; for neutral ones
+#: orange is a rise and purple a fall. Changes within the margin of error are drawn pale.
+CHANGE_COLOURS = ("#5e3c99", "#b2abd2", "#fdb863", "#e66101")
+NOT_REAL_COLOUR = "#f7f7f7"
 #: Outline of the chosen district.
 SELECTED_COLOUR = "#0b3d33"
 HOLC_COLOURS = {"A": "#76a865", "B": "#7cb5bd", "C": "#ffff00", "D": "#d9838d"}
@@ -162,6 +167,57 @@ def indicator_layer(data: MapData, unit_values: pd.DataFrame,
         title += " (darker = more burdened)"
     return (choropleth_layer(data.units, colours.to_dict(), labels, indicator.label),
             Legend(title, legend.entries))
+
+
+def change_layer(data: MapData, changes: pd.DataFrame, indicator: Indicator,
+                 period_from: str) -> tuple[folium.FeatureGroup, Legend]:
+    """The units drawn by their change since ``period_from``: a diverging palette centred on no
+    change (purple = better, orange = worse; for neutral indicators purple = fell, orange =
+    rose), two shades split at the median size of change, and pale where the change is within
+    its margin of error.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        ``changes`` rows of the indicator's units (``geo_id``, ``change``, ``significant``,
+        ``value_from``, ``value_to``).
+    """
+    by_unit = changes.set_index("geo_id").reindex(data.unit_ids)
+    cut = float(by_unit["change"].abs().median()) if by_unit["change"].notna().any() else 0.0
+    # Which sign is orange: a rise, except where higher is better.
+    orange_sign = -1.0 if indicator.direction == "higher_better" else 1.0
+    colours, labels = {}, {}
+    for geoid, r in by_unit.iterrows():
+        if pd.isna(r["change"]):
+            colours[geoid] = NO_DATA_COLOUR
+            continue
+        known = not pd.isna(r["significant"])
+        if known and not bool(r["significant"]):
+            colours[geoid] = NOT_REAL_COLOUR
+        else:
+            orange = r["change"] * orange_sign > 0
+            strong = abs(r["change"]) > cut
+            colours[geoid] = CHANGE_COLOURS[(3 if strong else 2) if orange else (0 if strong else 1)]
+        verdict = "" if not known else (
+            ": a real change" if bool(r["significant"]) else ": within the margin of error")
+        labels[geoid] = (f"{format_value(indicator, r['value_from'])} to "
+                         f"{format_value(indicator, r['value_to'])} "
+                         f"({format_change(indicator, r['change'])}){verdict}")
+    size = format_change(indicator, cut).lstrip("+")
+    purple, orange = ("fell", "rose") if orange_sign > 0 else ("rose", "fell")
+    better, worse = ("better", "worse") if indicator.direction != "neutral" else ("", "")
+    entries = (
+        (f"{purple} by more than {size}" + (f" ({better})" if better else ""), CHANGE_COLOURS[0]),
+        (f"{purple} by up to {size}", CHANGE_COLOURS[1]),
+        (f"{orange} by up to {size}", CHANGE_COLOURS[2]),
+        (f"{orange} by more than {size}" + (f" ({worse})" if worse else ""), CHANGE_COLOURS[3]),
+        ("pale: within the margin of error, not a real change", NOT_REAL_COLOUR),
+    )
+    if by_unit["change"].isna().any():
+        entries += (("not in both periods", NO_DATA_COLOUR),)
+    title = f"Change in {indicator.label.lower()} since {period_from}, by census tract"
+    return (choropleth_layer(data.units, colours, labels, f"Change: {indicator.label}"),
+            Legend(title, entries))
 
 
 #: Colours of the overburdened-units map: flagged, not flagged.

@@ -11,6 +11,7 @@ import pandas as pd
 
 from indicators.metrics.framework import COMMITMENT_NAMES, commitment
 from indicators.metrics.registry import BY_ID, INDICATORS, Indicator
+from indicators.present.change import change_sentence
 from indicators.present.formatting import comparison, format_moe, format_value, reliability_words
 from indicators.present.methodology import suppliers
 
@@ -42,6 +43,8 @@ class ProfileRow:
     region_value: float
     source: str
     region_moe: float = float("nan")
+    #: How the value moved since the previous period, in one sentence (empty with one period).
+    change: str = ""
 
     @property
     def indicator(self) -> Indicator:
@@ -73,8 +76,11 @@ class ProfileRow:
         return " · ".join(p for p in parts if p)
 
 
-def profile_rows(values: pd.DataFrame, region: pd.DataFrame, sources: dict[int, str]) -> list[ProfileRow]:
-    """Rows for one district from its ``indicator_values`` and the region's, in registry order.
+def profile_rows(values: pd.DataFrame, region: pd.DataFrame, sources: dict[int, str],
+                 changes: pd.DataFrame | None = None, period_from: str = "") -> list[ProfileRow]:
+    """Rows for one district from its ``indicator_values`` and the region's, in registry order,
+    each with its change since ``period_from`` where ``changes`` (the district's ``changes``
+    rows, indexed by indicator id) has it.
 
     Parameters
     ----------
@@ -94,10 +100,13 @@ def profile_rows(values: pd.DataFrame, region: pd.DataFrame, sources: dict[int, 
         layer = row.get("layer_id")
         source = sources.get(int(layer), indicator.source) if pd.notna(layer) else indicator.source
         there = regional.loc[indicator.id] if indicator.id in regional.index else None
+        moved = changes.loc[indicator.id] if changes is not None and indicator.id in changes.index \
+            else None
         rows.append(ProfileRow(
             indicator.id, float(row["value"]), float(row["moe"]), str(row["reliability"] or ""),
             float(there["value"]) if there is not None else float("nan"), source,
-            float(there["moe"]) if there is not None else float("nan")))
+            float(there["moe"]) if there is not None else float("nan"),
+            change_sentence(indicator, moved, period_from)))
     return rows
 
 
@@ -130,7 +139,8 @@ def profile_csv(district: str, rows: list[ProfileRow]) -> str:
         "district": district, "commitment": BY_ID[r.indicator_id].commitment,
         "indicator_id": r.indicator_id, "indicator": BY_ID[r.indicator_id].label,
         "value": r.value, "moe_90": r.moe, "reliability": r.reliability,
-        "region_value": r.region_value, "statement": r.sentence, "source": r.source,
+        "region_value": r.region_value, "statement": r.sentence, "change": r.change,
+        "source": r.source,
     } for r in rows])
     return frame.to_csv(index=False)
 
@@ -167,7 +177,8 @@ def profile_html(region_name: str, district: str, rows: list[ProfileRow], missin
             indicator = r.indicator
             moe = format_moe(indicator, r.moe)
             parts.append(
-                f"<tr><td>{e(r.sentence[0].upper() + r.sentence[1:])}.<br><span class='src'>"
+                f"<tr><td>{e(r.sentence[0].upper() + r.sentence[1:])}."
+                f"{(' ' + e(r.change)) if r.change else ''}<br><span class='src'>"
                 f"{e(region_name)}: {e(format_value(indicator, r.region_value))}. Source: "
                 f"{e(r.source)}</span></td><td class='v'>{e(format_value(indicator, r.value))}"
                 f"{('<br>' + e(moe)) if moe else ''}</td><td class='r'>"

@@ -12,7 +12,8 @@ import pandas as pd
 from indicators.certification.records import NOT_YET_REGISTERED, ProjectDetail
 from indicators.certification.tracker import CE_HOURS_REQUIRED, CREDENTIAL_MONTHS
 from indicators.metrics.registry import BY_ID
-from indicators.present.formatting import format_value
+from indicators.present.change import change_sentence, verdict
+from indicators.present.formatting import format_change, format_moe, format_value
 
 STATUS_ICONS = {"met": "✅ met", "in progress": "⏳ in progress", "not started": "○ not started",
                 "not applicable": "– not applicable"}
@@ -140,3 +141,68 @@ def team_table(detail: ProjectDetail) -> pd.DataFrame:
         "Credential expires": team["expires_on"], "Credential": team["status"],
         "CE hours": team["ce_hours"], "Hours still needed": team["ce_hours_needed"],
     })
+
+
+# --------------------------------------------------------------------------------------------
+# Since the project registered
+# --------------------------------------------------------------------------------------------
+
+
+def registered_year(detail: ProjectDetail) -> int:
+    """The year the project registered (its baseline year for change over time)."""
+    return pd.Timestamp(detail.project["registered_on"]).year
+
+
+def since_registered(detail: ProjectDetail, changes: pd.DataFrame, period_from: str) -> pd.DataFrame:
+    """The district's change in each indicator since the period the project started from, its
+    targets' indicators first: Indicator, Then, Now, Change, ±, Real change?, and the sentence.
+
+    Parameters
+    ----------
+    changes : pandas.DataFrame
+        The district's ``changes`` rows between ``period_from`` and the latest period, indexed
+        by indicator id.
+    """
+    columns = ["Indicator", "Then", "Now", "Change", "±", "Real change?", "In words", "Target"]
+    targeted = [i for i in detail.targets.get("indicator_id", pd.Series(dtype=str)).dropna()
+                if i in changes.index]
+    order = list(dict.fromkeys([*targeted, *[i for i in BY_ID if i in changes.index]]))
+    rows = []
+    for indicator_id in order:
+        indicator, row = BY_ID[indicator_id], changes.loc[indicator_id]
+        rows.append({
+            "Indicator": indicator.label,
+            "Then": format_value(indicator, row["value_from"]),
+            "Now": format_value(indicator, row["value_to"]),
+            "Change": format_change(indicator, row["change"]),
+            "±": format_moe(indicator, row["moe"]),
+            "Real change?": verdict(row["significant"]),
+            "In words": change_sentence(indicator, row, period_from),
+            "Target": "yes" if indicator_id in targeted else "",
+        })
+    return pd.DataFrame(rows, columns=columns)
+
+
+def in_target_unit(indicator_id: str, value: float, unit: str | None) -> float:
+    """A dashboard value in a target's own unit: rates are stored 0-1 and targets written in
+    percent ("%", "percent", "points") get them times 100; other units are taken as they are.
+
+    Examples
+    --------
+    >>> in_target_unit("rent_burden", 0.4126, "%"), in_target_unit("pm25", 8.1, "µg/m³")
+    (41.26, 8.1)
+    """
+    indicator = BY_ID[indicator_id]
+    percent_unit = (unit or "").strip().lower() in ("%", "percent", "points", "percentage points",
+                                                    "percentile")
+    scale = 100.0 if indicator.fmt in ("percent", "points", "percentile") and percent_unit else 1.0
+    return round(float(value) * scale, 4)
+
+
+def dashboard_source(indicator_id: str, district: str, period: str, source: str) -> str:
+    """How an observation or baseline taken from the dashboard names where it came from.
+
+    >>> dashboard_source("rent_burden", "Westside", "2014-2018", "ACS 5-year")
+    'Just Communities Dashboard: Rent burden for Westside, 2014-2018 (ACS 5-year)'
+    """
+    return f"Just Communities Dashboard: {BY_ID[indicator_id].label} for {district}, {period} ({source})"
