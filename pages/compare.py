@@ -39,9 +39,7 @@ def over_time(indicator: Indicator, chosen: list[str], names: dict[str, str], re
     else:
         st.dataframe(ranked, hide_index=True, width="stretch", height=min(38 * len(ranked) + 40, 520))
     st.caption("Rises first, then falls, each ordered by its size against its margin of error. "
-               + change.how_compared(changes)
-               + (" Dollar values of the earlier period are multiplied by the CPI-U-RS ratio of "
-                  "the two periods' last years." if dollars else ""))
+               + change.how_compared(changes) + " " + change.dollars_note(changes, dollars))
     st.download_button("Download every change between these periods (CSV)",
                        changes.to_csv(index=False), file_name=f"changes-{period_from}-{period_to}.csv",
                        mime="text/csv")

@@ -75,7 +75,7 @@ def since_registered(detail: records.ProjectDetail, district: str) -> None:
              f"{year}) to {latest}. Indicators the project has targets for come first.")
     st.dataframe(table.drop(columns="In words"), hide_index=True, width="stretch",
                  height=min(38 * len(table) + 40, 460))
-    real = table[table["Real change?"] == "yes"]
+    real = table[table["Real change?"].str.startswith("yes")]
     if len(real):
         st.markdown("\n".join(f"- {w}" for w in real["In words"].head(5)))
     st.caption(change.how_compared(load(queries.changes, "district", start, latest)) +

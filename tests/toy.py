@@ -109,3 +109,94 @@ def write_region(folder: Path) -> Path:
     (folder / "holc.geojson").write_text(feature_collection(holc_features()))
     (folder / "manifest.toml").write_text(MANIFEST)
     return folder
+
+
+# --------------------------------------------------------------------------------------------
+# Two periods: the same place on 2010 tracts (ACS 2014-2018) and on 2020 tracts (2019-2023)
+# --------------------------------------------------------------------------------------------
+
+#: Between the periods tract 13121009900 (the two bottom-left squares) split into 000101 and
+#: 000102, and tracts 13121009801 and 13121009802 (the halves of the top-right square) merged
+#: into 000203; 000103, 000201 and 000202 did not change.
+SPLIT, MERGED = "13121009900", ("13121009801", "13121009802")
+#: pop_total, its MOE, pop_nh_white, its MOE, in 2014-2018.
+ACS_2018_ROWS = {
+    SPLIT: (2400, 200, 800, 100),
+    "13121000103": (1400, 110, 100, 20),
+    "13121000201": (800, 90, 500, 80),
+    "13121000202": (1100, 100, 1000, 100),
+    MERGED[0]: (300, 50, 200, 40),
+    MERGED[1]: (300, 50, 100, 30),
+}
+
+
+def tract_features_2010() -> list[dict[str, object]]:
+    """The 2010 tracts: the split tract whole, the merged one in its two halves."""
+    x, y = X0, Y0
+
+    def feature(geoid: str, ring: list[list[float]]) -> dict[str, object]:
+        return {"type": "Feature", "properties": {"GEOID": geoid, "NAME": str(int(geoid[5:]) / 100)},
+                "geometry": {"type": "Polygon", "coordinates": [ring]}}
+
+    def box(x0: float, y0: float, x1: float, y1: float) -> list[list[float]]:
+        return [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+
+    s = STEP
+    return [
+        feature(SPLIT, box(x, y, x + 2 * s, y + s)),
+        feature("13121000103", box(x + 2 * s, y, x + 3 * s, y + s)),
+        feature("13121000201", box(x, y + s, x + s, y + 2 * s)),
+        feature("13121000202", box(x + s, y + s, x + 2 * s, y + 2 * s)),
+        feature(MERGED[0], box(x + 2 * s, y + s, x + 2.5 * s, y + 2 * s)),
+        feature(MERGED[1], box(x + 2.5 * s, y + s, x + 3 * s, y + 2 * s)),
+    ]
+
+
+PERIODS_MANIFEST = """
+[region]
+name = "Toy Town over time"
+
+[[layer]]
+role = "units"
+period = "2014-2018"
+path = "tracts_2010.geojson"
+key = "GEOID"
+level = "tract"
+vintage = "2010 tracts"
+
+[[layer]]
+role = "census"
+period = "2014-2018"
+path = "acs_2018.csv"
+profile = "acs"
+vintage = "ACS 2014-2018"
+
+[[layer]]
+role = "units"
+period = "2019-2023"
+path = "tracts.geojson"
+key = "GEOID"
+level = "tract"
+vintage = "2020 tracts"
+
+[[layer]]
+role = "census"
+period = "2019-2023"
+path = "acs.csv"
+profile = "acs"
+vintage = "ACS 2019-2023"
+
+[[layer]]
+role = "districts"
+path = "districts.geojson"
+name = "NAME"
+"""
+
+
+def write_periods_region(folder: Path) -> Path:
+    """Write the two-period toy region into ``folder``; returns the folder."""
+    write_region(folder)
+    (folder / "tracts_2010.geojson").write_text(feature_collection(tract_features_2010()))
+    (folder / "acs_2018.csv").write_text(acs_csv(ACS_2018_ROWS))
+    (folder / "manifest.toml").write_text(PERIODS_MANIFEST)
+    return folder

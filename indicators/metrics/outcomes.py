@@ -23,8 +23,7 @@ from indicators.metrics.registry import Indicator
 from indicators.metrics.variables import INCOME_BRACKET_VARIABLES, INCOME_BRACKETS
 
 #: The geography kind of an older period's values carried onto a newer period's units
-#: (:mod:`indicators.metrics.change`): a unit's median carries its MOE there, since a newer unit
-#: is mostly one older unit, whose published median and MOE are then kept.
+#: (:mod:`indicators.metrics.change`).
 CARRIED = "carried"
 
 
@@ -89,10 +88,12 @@ def compute_outcome(indicator: Indicator, inputs: Inputs, weights: dict[str, Wei
         elif method == "median":
             (variable,) = alternative
             hh, weighted_by = _households(inputs)
-            out.method = f"approximate: {weighted_by} mean of unit medians"
+            out.method = (f"approximate: {weighted_by} mean of unit medians, with the MOE of that "
+                          "mean (sqrt(sum (w MOE)^2) / sum w)")
             for kind, w in weights.items():
-                moes = source.moes(variable) if kind == CARRIED else None
-                frame = aggregate.weighted_mean(w, source.values(variable), hh, moes)
+                # The MOE of this weighted mean of medians (not of a true median): what tells
+                # whether a change of the approximation is larger than its sampling error.
+                frame = aggregate.weighted_mean(w, source.values(variable), hh, source.moes(variable))
                 if kind == "unit":  # a unit's own median is the published one
                     frame["moe"] = source.moes(variable)
                     frame["cv"] = cv(frame["value"], frame["moe"])

@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 from indicators.metrics.registry import BY_ID, Indicator
-from indicators.periods import OVERLAP_CAUTION
+from indicators.periods import OVERLAP_CAUTION, last_year
 from indicators.present.formatting import format_change, format_moe, format_value
 
 REAL = "a real change"
@@ -50,9 +50,36 @@ def change_sentence(indicator: Indicator, row: pd.Series | None, period_from: st
                 f"error is published for it, so we cannot say whether that is a real change.{caution}")
     if not bool(significant):
         return (f"No clear change since {period_from} ({then} then, {now} now): the difference "
-                f"is within the margin of error.{caution}")
+                f"is within the margin of error.{in_later_dollars(indicator, row)}{caution}")
     verb = "rose" if row["change"] > 0 else "fell"
-    return f"{indicator.label} {verb} from {then} to {now} since {period_from}: {REAL}.{caution}"
+    return (f"{indicator.label} {verb} from {then} to {now} since {period_from}: {REAL}."
+            f"{in_later_dollars(indicator, row)}{caution}")
+
+
+def in_later_dollars(indicator: Indicator, row: pd.Series) -> str:
+    """For a dollar value, the change once prices are allowed for (CPI-U-RS), in one sentence;
+    empty for anything else.
+
+    Examples
+    --------
+    >>> from indicators.metrics.registry import get
+    >>> row = pd.Series({"value_from": 1000.0, "value_to": 1300.0, "factor": 1.215,
+    ...                  "change_real": 85.0, "moe_real": 40.0, "significant_real": True,
+    ...                  "period_to": "2019-2023"})
+    >>> in_later_dollars(get("median_rent"), row)
+    ' In 2023 dollars it was $1,200 then: a real rise of $90 after inflation.'
+    """
+    factor = row.get("factor")
+    if indicator.fmt != "dollars" or _missing(factor):
+        return ""
+    year = last_year(str(row["period_to"]))
+    then = format_value(indicator, row["value_from"] * factor)
+    real = row.get("significant_real")
+    if _missing(real) or not bool(real):
+        return f" In {year} dollars it was {then} then: no clear change after inflation."
+    word = "rise" if row["change_real"] > 0 else "fall"
+    return (f" In {year} dollars it was {then} then: a real {word} of "
+            f"{format_change(indicator, abs(row['change_real'])).lstrip('+')} after inflation.")
 
 
 def ranked_changes(changes: pd.DataFrame, names: dict[str, str], real: bool = True,
@@ -119,6 +146,24 @@ def gap_rows(gaps: pd.DataFrame, names: dict[str, str], region: str) -> pd.DataF
             "Real change?": verdict(r.significant),
         })
     return pd.DataFrame(rows, columns=columns)
+
+
+def dollars_note(changes: pd.DataFrame, constant: bool) -> str:
+    """What the dollar changes of a table mean: nominal, or in the later period's dollars.
+
+    >>> frame = pd.DataFrame({"factor": [1.2153, None], "period_to": ["2019-2023", "2019-2023"]})
+    >>> dollars_note(frame, False)[:66]
+    'Dollar changes are nominal: prices rose 22% between the two period'
+    """
+    factors = changes["factor"].dropna() if "factor" in changes else pd.Series(dtype=float)
+    if factors.empty:
+        return ""
+    year = last_year(str(changes["period_to"].iloc[0]))
+    if constant:
+        return (f"Dollar values of the earlier period are in {year} dollars: multiplied by "
+                f"{factors.iloc[0]:.4f}, the CPI-U-RS ratio of the two periods' last years.")
+    return (f"Dollar changes are nominal: prices rose {factors.iloc[0] - 1:.0%} between the two "
+            f"periods (CPI-U-RS); switch on {year} dollars to allow for it.")
 
 
 def overlap_caution(changes: pd.DataFrame) -> str:

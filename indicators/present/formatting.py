@@ -68,7 +68,7 @@ def format_change(indicator: Indicator, change: float) -> str:
         unit = "percentiles" if indicator.fmt == "percentile" else "points"
         return f"{c * 100:+.1f} {unit}"
     if indicator.fmt == "dollars":
-        return f"{'-' if c < 0 else '+'}${abs(round(c, -1)):,.0f}"
+        return f"{'-' if c < 0 else '+'}${math.floor(abs(c) / 10 + 0.5) * 10:,.0f}"  # half up
     text = format_value(indicator, abs(c))
     return ("-" if c < 0 else "+") + text
 
@@ -82,8 +82,8 @@ def format_moe(indicator: Indicator, moe: float | None) -> str:
         return f"± {m * 100:.1f} points" if m * 100 < 10 else f"± {m * 100:.0f} points"
     if indicator.fmt == "percent_points":
         return f"± {m:.1f} points"
-    if indicator.fmt == "dollars":
-        return f"± ${round(m, -2):,.0f}"
+    if indicator.fmt == "dollars":  # to $10 under $1,000 (a rent's MOE), else to $100
+        return f"± ${math.floor(m / 10 + 0.5) * 10:,.0f}" if m < 1000 else f"± ${round(m, -2):,.0f}"
     return "± " + format_value(indicator, m)
 
 

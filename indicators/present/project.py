@@ -176,7 +176,8 @@ def since_registered(detail: ProjectDetail, changes: pd.DataFrame, period_from: 
             "Now": format_value(indicator, row["value_to"]),
             "Change": format_change(indicator, row["change"]),
             "±": format_moe(indicator, row["moe"]),
-            "Real change?": verdict(row["significant"]),
+            "Real change?": (verdict(row["significant_real"]) + ", after inflation"
+                             if pd.notna(row.get("factor")) else verdict(row["significant"])),
             "In words": change_sentence(indicator, row, period_from),
             "Target": "yes" if indicator_id in targeted else "",
         })

@@ -11,7 +11,8 @@ Methods (how ``compute`` turns inputs into values):
 ``rate_gap``    difference of two rates (percentage points), e.g. White minus Black
                 homeownership; MOE sqrt(MOE_a^2 + MOE_b^2).
 ``median``      re-derived from the income brackets by linear interpolation where brackets
-                exist; otherwise the households-weighted mean of unit medians, labelled approximate.
+                exist; otherwise the households-weighted mean of unit medians, labelled approximate
+                (its MOE is that of the weighted mean).
 ``mean``        intensive value (concentration, prevalence): population-weighted mean over the
                 pieces of units in a geography (EJScreen's report convention).
 ``area_share``  share of a geography's area inside overlay polygons (e.g. HOLC grade D).
