@@ -91,3 +91,10 @@ def atlanta_2010_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def atlanta_2020_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Atlanta on 2020 tracts (five core counties, council districts), built once."""
     return _real_db("atlanta_2020", tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def atlanta_periods_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Atlanta in three periods (2008-2012 and 2014-2018 on 2010 tracts, 2018-2022 on 2020
+    tracts), NPUs, built once."""
+    return _real_db("atlanta_periods", tmp_path_factory)

@@ -358,3 +358,70 @@ def test_check_validates_without_writing(tmp_path, capsys):
 def test_toy_geojson_fixture_is_valid_json(tmp_path):
     region = toy.write_region(tmp_path / "region")
     assert json.loads((region / "tracts.geojson").read_text())["features"]
+
+
+# -- periods ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def built_periods(tmp_path: Path) -> tuple[Path, Path, str]:
+    """The two-period toy region, already built: (region, database, its sha256)."""
+    region = toy.write_periods_region(tmp_path / "region")
+    db = tmp_path / "db" / "indicators.duckdb"
+    assert main(["build", str(region), "--out", str(db)]) == 0
+    return region, db, sha(db)
+
+
+def test_two_units_layers_in_one_period(built_periods, capsys):
+    region, db, digest = built_periods
+    edit_manifest(region, 'period = "2019-2023"\npath = "tracts.geojson"',
+                  'period = "2014-2018"\npath = "tracts.geojson"')
+    code, err = rebuild(region, db, capsys)
+    assert_refused(code, err, db, digest, "ERROR manifest.toml", "[period 2014-2018]",
+                   "the period '2014-2018' has 2 units layers; it needs exactly one",
+                   "give each period one units layer")
+
+
+def test_a_census_layer_on_another_periods_tracts(built_periods, capsys):
+    region, db, digest = built_periods
+    edit_manifest(region, 'period = "2014-2018"\npath = "acs_2018.csv"',
+                  'period = "2019-2023"\npath = "acs_2018.csv"')
+    code, err = rebuild(region, db, capsys)
+    assert_refused(code, err, db, digest, "ERROR acs_2018.csv",
+                   "its GEOIDs are the units of 2014-2018, not of 2019-2023",
+                   "they cover 100% of the 2014-2018 units and 50% of the 2019-2023 units",
+                   'set period = "2014-2018" on this layer')
+
+
+def test_a_relationship_file_of_another_place(built_periods, capsys):
+    region, db, digest = built_periods
+    (region / "tract_rel.txt").write_text(
+        "GEOID_TRACT_20|GEOID_TRACT_10|AREALAND_PART|AREALAND_TRACT_10\n"
+        "13089020100|13089020100|1000|1000\n13089020200|13089020200|1000|1000\n")
+    with (region / "manifest.toml").open("a") as f:
+        f.write('\n[[layer]]\nrole = "relationship"\npath = "tract_rel.txt"\n')
+    code, err = rebuild(region, db, capsys)
+    assert_refused(code, err, db, digest, "ERROR tract_rel.txt",
+                   "its GEOIDs match neither vintage of the region's units",
+                   "use the relationship file between the tract vintages of the region's periods "
+                   "(2014-2018, 2019-2023), for the same state")
+
+
+@pytest.mark.parametrize(("label", "message"), [
+    ("recent", "the period 'recent' cannot be ordered: it names no year"),
+    ("2016-2018", "the periods '2014-2018' and '2016-2018' cannot be ordered: both end in 2018"),
+])
+def test_periods_that_cannot_be_ordered(built_periods, capsys, label: str, message: str):
+    region, db, digest = built_periods
+    text = (region / "manifest.toml").read_text().replace('"2019-2023"', f'"{label}"')
+    (region / "manifest.toml").write_text(text)
+    code, err = rebuild(region, db, capsys)
+    assert_refused(code, err, db, digest, "ERROR manifest.toml", message)
+
+
+def test_a_census_layer_without_its_period(built_periods, capsys):
+    region, db, digest = built_periods
+    edit_manifest(region, 'period = "2019-2023"\npath = "acs.csv"\n', 'path = "acs.csv"\n')
+    code, err = rebuild(region, db, capsys)
+    assert_refused(code, err, db, digest, "this census layer has no period, while the manifest "
+                   "names periods (2014-2018, 2019-2023)", 'add period = "..."')
