@@ -479,3 +479,37 @@ def test_the_map_fits_the_chosen_district(browser: Browser, app_url: str,
                 f"{box['map']}")
             # Fitted, not merely inside: the district fills at least a third of one dimension.
             assert max((right - left) / (m_right - m_left), (bottom - top) / (m_bottom - m_top)) > 1 / 3
+
+
+#: Views of change over time, by URL: (name, path and query, maps, text that must show).
+CHANGE_VIEWS = (
+    ("neighbourhood-change", "?district=Downtown&change=true", 1,
+     "Black residents (not Hispanic) fell from 32% to 28% since 2014-2018: a real change."),
+    ("neighbourhood-earlier", "?district=Downtown&period=2014-2018", 1,
+     "How Downtown is doing in 2014-2018"),
+    ("compare-over-time", "compare?districts=Downtown&districts=Westside&dollars=true", 0,
+     "The largest changes"),
+    ("equity-gaps-over-time", "equity", 1, "Did the gaps narrow since 2014-2018?"),
+    ("project-since-registered", "project?project=Downtown+Renewal+Alliance", 0,
+     "Since the project registered"),
+)
+
+
+@pytest.mark.parametrize(("name", "path", "maps", "text"), CHANGE_VIEWS,
+                         ids=[v[0] for v in CHANGE_VIEWS])
+def test_change_views_open_from_their_urls(tab: Tab, name: str, path: str, maps: int, text: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    tab.page.goto(f"{tab.url}/{path}")
+    tab.page.locator("h1").first.wait_for(state="visible")
+    wait_idle(tab.page)
+    tab.page.get_by_text(text, exact=False).first.wait_for(state="visible")
+    counts = settle_maps(tab, maps)
+    if name == "neighbourhood-change":
+        legend = tab.page.get_by_text("pale: within the margin of error, not a real change")
+        assert legend.first.is_visible()
+    if name == "compare-over-time":  # the trend chart's lines with their error bars
+        tab.page.locator(".js-plotly-plot g.scatterlayer g.trace").first.wait_for(state="attached")
+        assert tab.page.locator(".js-plotly-plot g.errorbars").count() > 0
+    screenshot(tab, name, capsys)
+    assert failures(tab) == []
+    assert len(counts) >= maps and all(counts), f"{name}: paths per map {counts}"
