@@ -31,6 +31,10 @@ def main() -> None:
             st.markdown("\n".join(f"- {i.label} ({i.pillar})" for i in groups[commitment.name]))
     st.subheader("How the numbers are computed")
     st.markdown(methodology.computation_rules())
+    periods = load(queries.periods)
+    if len(periods) > 1:
+        st.subheader(f"Change over time ({', '.join(periods)})")
+        st.markdown(methodology.change_rules(periods))
     st.subheader("Every indicator")
     availability = load(queries.availability)
     layers = load(queries.layers)

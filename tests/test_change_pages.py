@@ -157,3 +157,13 @@ def test_every_page_renders_on_three_atlanta_periods(page: str, atlanta_periods_
         text = markdown(at)
         assert "People of colour fell from 91% to 84% since 2014-2018: a real change. The two " \
                "periods overlap: read it as a hint." in text
+
+
+def test_methodology_explains_change_with_this_regions_factors(sample_db: Path, app_env):
+    app_env(sample_db)
+    at = open_page("methodology")
+    assert_clean(at)
+    assert "Change over time (2014-2018, 2019-2023)" in text_of(at)
+    text = markdown(at)
+    assert "2014-2018 to 2019-2023: × 1.2150 (CPI-U-RS 2023 / 2018)" in text
+    assert "√(MOE₁² + MOE₂²)" in text and "|Z| > 1.645" in text

@@ -8,9 +8,11 @@ import pandas as pd
 from indicators.config import EQUAL_AREA_CRS
 from indicators.ingest.profiles import TABLE_PROFILES
 from indicators.ingest.tabular import Profile, expand_terms
+from indicators.metrics import change, dollars
 from indicators.metrics.composites import cejst, svi
-from indicators.metrics.moe import CV_HIGH, CV_MEDIUM
+from indicators.metrics.moe import CV_HIGH, CV_MEDIUM, Z90
 from indicators.metrics.registry import Indicator
+from indicators.periods import OVERLAP_CAUTION, last_year
 from indicators.present.formatting import ordinal
 
 HIGHER_IS = {"higher_worse": "worse", "higher_better": "better",
@@ -41,7 +43,8 @@ care** below {CV_MEDIUM:.0%}, **unreliable** above; unknown where a source publi
 
 **Medians** cannot be added up: a district's median income is re-derived from the number of
 households in each income bracket, interpolating within the bracket holding the middle household.
-Where a source has only tract medians, we show a household-weighted average, labelled approximate.
+Where a source has only tract medians, we show a household-weighted average, labelled approximate,
+with the margin of error of that average.
 
 **Concentrations** (PM2.5, asthma prevalence, tree canopy) are averaged over a district's tracts,
 weighted by the people living in each piece (EPA EJScreen's convention).
@@ -69,6 +72,48 @@ below twice the poverty line), or, for the workforce criteria, when at least
 overburdened tracts and at or above the {relaxed} percentile of low income is overburdened too.
 Percentiles are among the region's tracts; CEJST's own designation is shown where its file is
 loaded.
+"""
+
+
+def change_rules(periods: tuple[str, ...]) -> str:
+    """How change between periods is worked out, in plain words (Markdown), with the CPI-U-RS
+    factors between the region's periods."""
+    named = [p for p in periods if p]
+    factors = []
+    for older, newer in change.pairs_of(tuple(named)):
+        f = dollars.factor(last_year(older), last_year(newer))
+        if f is not None:
+            factors.append(f"{older} to {newer}: × {f:.4f} (CPI-U-RS {last_year(newer)} / "
+                           f"{last_year(older)})")
+    factor_text = ("; ".join(factors) + ".") if factors else "none between this region's periods."
+    return f"""
+**Districts keep their boundaries.** Tract boundaries change at each census, so each period's
+tracts are crosswalked to the same districts: a district's values in two periods compare directly.
+A tract's change compares the later tract with the earlier period carried onto it: by the share of
+each earlier tract's area inside it, or by the weights of a tract relationship file (the Census
+Bureau's, by land area; IPUMS NHGIS's, by population or housing) where the region loads one. Each
+change says which.
+
+**Is it a real change?** Change = later value − earlier value. Its margin of error is
+√(MOE₁² + MOE₂²) (the ACS handbook's formula for two independent estimates); the change is real,
+statistically significant at the 90% level, when it is larger than that margin (|Z| > {Z90}).
+Where either value has no published margin, we cannot tell, and say so.
+
+**Overlapping periods.** {OVERLAP_CAUTION}
+
+**Ranks.** Percentiles and composite indices (such as social vulnerability) rank places within
+their own period, so a change says a place moved relative to the others; it carries no margin of
+error.
+
+**Dollars.** Each ACS period is in dollars of its last year. Changes are shown in those nominal
+dollars, and, when asked (and in every sentence on a card), in dollars of the later period:
+the earlier value times the ratio of the {dollars.SOURCE} of the two periods' last years.
+Factors here: {factor_text}
+
+**Race over time.** From 2020 the Census Bureau codes race responses differently, and many more
+people are counted in "two or more races"; shares of people of colour can rise between a
+2014-2018 and a 2018-2022 period with no change in who lives there. Read race shares across that
+divide with care.
 """
 
 
