@@ -23,13 +23,17 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def built_from(region: Path) -> tuple[Path, Path, str]:
+    """Build ``region`` beside itself: (region, database, its sha256)."""
+    db = region.parent / "db" / "indicators.duckdb"
+    assert main(["build", str(region), "--out", str(db)]) == 0
+    return region, db, sha(db)
+
+
 @pytest.fixture
 def built(tmp_path: Path) -> tuple[Path, Path, str]:
     """A toy region and a database already built from it: (region, database, its sha256)."""
-    region = toy.write_region(tmp_path / "region")
-    db = tmp_path / "db" / "indicators.duckdb"
-    assert main(["build", str(region), "--out", str(db)]) == 0
-    return region, db, sha(db)
+    return built_from(toy.write_region(tmp_path / "region"))
 
 
 def rebuild(region: Path, db: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -366,10 +370,7 @@ def test_toy_geojson_fixture_is_valid_json(tmp_path):
 @pytest.fixture
 def built_periods(tmp_path: Path) -> tuple[Path, Path, str]:
     """The two-period toy region, already built: (region, database, its sha256)."""
-    region = toy.write_periods_region(tmp_path / "region")
-    db = tmp_path / "db" / "indicators.duckdb"
-    assert main(["build", str(region), "--out", str(db)]) == 0
-    return region, db, sha(db)
+    return built_from(toy.write_periods_region(tmp_path / "region"))
 
 
 def test_two_units_layers_in_one_period(built_periods, capsys):
