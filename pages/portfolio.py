@@ -26,6 +26,10 @@ def main() -> None:
         st.info(f"No Just Communities projects are recorded for {load(queries.place)} yet.")
         return
     projects = portfolio.with_districts(projects, names)
+    periods = load(queries.periods)
+    if len(periods) > 1:
+        projects["area_since"] = portfolio.area_since_registered(
+            projects, load(queries.all_changes, "district"), periods)
     steps = portfolio.pathway()
     for column, (label, value) in zip(st.columns(4), portfolio.headline(projects).items(), strict=True):
         column.metric(label, value)
@@ -70,7 +74,13 @@ def main() -> None:
     })
     st.caption(f"Status as of {as_of:%d %B %Y}. Progress: mandatory requirements met, of those due "
                "up to the stage being worked on. Targets on track: achieved or at least on the "
-               "straight line from baseline to target, of targets with data.")
+               "straight line from baseline to target, of targets with data."
+               + (" Area since registering: the district's indicators that changed beyond their "
+                  "margin of error (dollars after inflation) from the last survey period before "
+                  "the project registered to the latest, better or worse on each indicator's own "
+                  "terms, and shifts in who lives there (race and ethnicity shares): better "
+                  "numbers with such shifts can mean residents were displaced, not helped. "
+                  "Not proof of the project's effect." if len(periods) > 1 else ""))
     st.download_button("Download this table (CSV)", shown.to_csv(index=False),
                        file_name=f"portfolio-{as_of}.csv", mime="text/csv")
 

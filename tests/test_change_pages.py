@@ -167,3 +167,14 @@ def test_methodology_explains_change_with_this_regions_factors(sample_db: Path, 
     text = markdown(at)
     assert "2014-2018 to 2019-2023: × 1.2150 (CPI-U-RS 2023 / 2018)" in text
     assert "√(MOE₁² + MOE₂²)" in text and "|Z| > 1.645" in text
+
+
+def test_portfolio_says_whether_each_projects_area_is_improving(app):
+    at = app("portfolio")
+    assert_clean(at)
+    table = next(df.value for df in at.dataframe if "Area since registering" in df.value.columns)
+    area = dict(zip(table["Project"], table["Area since registering"], strict=True))
+    downtown = area["Downtown Renewal Alliance"]
+    assert downtown.endswith("in who lives there (2014-2018 to 2019-2023)") and "better" in downtown
+    assert area["Westside United"] == "no later survey yet"  # registered 2024: 2019-2023 is its start
+    assert "can mean residents were displaced, not helped" in "\n".join(c.value for c in at.caption)

@@ -17,6 +17,8 @@ import pandas as pd
 
 from indicators.certification.records import NOT_YET_REGISTERED
 from indicators.certification.standard import Standard, default_version, get_standard
+from indicators.metrics.registry import BY_ID
+from indicators.periods import baseline_period
 
 #: Colours along the certification path, light to dark (viridis steps, colour-blind safe);
 #: the first is for projects that have not completed Registration yet.
@@ -135,9 +137,54 @@ def table(frame: pd.DataFrame, as_of: date) -> pd.DataFrame:
         "Progress": frame["progress_pct"] / 100.0, "Status": frame["status"],
         "Next deadline": pd.to_datetime(frame["next_deadline"]), "For": frame["next_deadline_for"],
         "Days left": frame["days_left"], "Targets on track": frame["share_on_track"],
+        **({"Area since registering": frame["area_since"]} if "area_since" in frame else {}),
         "Open": [f"/project?{urlencode({'project': n, 'as_of': as_of.isoformat()})}"
                  for n in frame["name"]],
     })
+
+
+def area_since_registered(frame: pd.DataFrame, changes: pd.DataFrame,
+                          periods: tuple[str, ...]) -> pd.Series:
+    """For each project, how its district changed from the last period before it registered
+    to the latest: the real (significant) changes that are improvements, those that are not
+    (dollar values after inflation), and the real shifts in who lives there (the race and
+    ethnicity shares, which have no better or worse: gentrification shows as "better" poverty
+    and income while residents are displaced); e.g. ``"3 better, 1 worse; 2 shifts in who lives
+    there (2014-2018 to 2019-2023)"``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The portfolio (``district_id``, ``registered_on``).
+    changes : pandas.DataFrame
+        Every district change (:func:`indicators.present.queries.all_changes`).
+    """
+    latest = periods[-1]
+    out = []
+    for row in frame.itertuples():
+        start = baseline_period(periods, pd.Timestamp(row.registered_on).year)
+        if len(periods) < 2 or start == latest:
+            out.append("no later survey yet")
+            continue
+        mine = changes[(changes["geo_id"] == row.district_id) & (changes["period_from"] == start)
+                       & (changes["period_to"] == latest)]
+        better = worse = shifts = 0
+        for c in mine.itertuples():
+            direction = BY_ID[c.indicator_id].direction
+            dollars = pd.notna(c.factor)
+            real = c.significant_real if dollars else c.significant
+            if pd.isna(real) or not bool(real):
+                continue
+            rise = (c.change_real if dollars else c.change) > 0
+            if direction == "neutral":
+                shifts += 1
+            elif rise == (direction == "higher_better"):
+                better += 1
+            else:
+                worse += 1
+        who = f"; {shifts} shift{'s' if shifts != 1 else ''} in who lives there" if shifts else ""
+        out.append(f"{better} better, {worse} worse{who} ({start} to {latest})")
+    return pd.Series(out, index=frame.index)
 
 
 def headline(frame: pd.DataFrame) -> dict[str, str]:

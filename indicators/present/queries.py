@@ -137,6 +137,12 @@ def changes(con: Connection, kind: str, period_from: str | None = None,
                        "period_to = ?", [_kind(kind), period_from, period_to]).df()
 
 
+def all_changes(con: Connection, kind: str) -> pd.DataFrame:
+    """Every change of a geography kind between every pair of periods (the portfolio's "is
+    the area improving" for projects registered in different years)."""
+    return con.execute("SELECT * FROM changes WHERE geo_kind = ?", [_kind(kind)]).df()
+
+
 def geography_changes(con: Connection, kind: str, geo_id: str, period_from: str | None = None,
                       period_to: str | None = None) -> pd.DataFrame:
     """One geography's changes between two periods, indexed by indicator id."""
