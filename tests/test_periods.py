@@ -308,3 +308,28 @@ def test_sample_boundary_changes_use_its_relationship_file(sample_db: Path):
     assert len(units["2014-2018"] - units["2019-2023"]) == 3  # the split tract and the merged pair
     assert len(units["2019-2023"] - units["2014-2018"]) == 3  # the two halves and the merger
     assert all("Census Bureau's tract relationship file" in m for (m,) in methods)
+
+
+def test_an_nhgis_crosswalk_carries_by_its_population_weight(tmp_path: Path):
+    """IPUMS NHGIS's tr2010ge/tr2020ge with wt_pop: 3/4 of tract 9900's people went to 000101."""
+    region = toy.write_periods_region(tmp_path / "region")
+    rows = [(toy.SPLIT, "13121000101", 0.75), (toy.SPLIT, "13121000102", 0.25),
+            ("13121000103", "13121000103", 1), ("13121000201", "13121000201", 1),
+            ("13121000202", "13121000202", 1), (toy.MERGED[0], "13121000203", 1),
+            (toy.MERGED[1], "13121000203", 1)]
+    (region / "nhgis_tr2010_tr2020_13.csv").write_text(
+        "tr2010gj,tr2010ge,tr2020gj,tr2020ge,wt_pop,wt_hu\n"
+        + "".join(f"G0,{old},G0,{new},{w},{w}\n" for old, new, w in rows))
+    with (region / "manifest.toml").open("a") as f:
+        f.write('\n[[layer]]\nrole = "relationship"\npath = "nhgis_tr2010_tr2020_13.csv"\n')
+    out = tmp_path / "indicators.duckdb"
+    build(region, out)
+    row = change_row(out, "unit", "13121000101", "poc_share")
+    assert row["value_from"] == pytest.approx(2 / 3, rel=1e-9)  # 3/4 of both counts: same share
+    assert "by pop (the wt_pop weight of an IPUMS NHGIS crosswalk)" in row["method"]
+    with duckdb.connect(str(out), read_only=True) as con:
+        (moe,) = con.execute("SELECT moe FROM changes WHERE geo_kind = 'unit' AND geo_id = "
+                             "'13121000101' AND indicator_id = 'poc_share'").fetchone()
+    # 3/4 of 9900: 1,800 people (MOE 150), 1,200 of colour (MOE 167.71): sqrt(28125 - (2/3)^2
+    # 22500) / 1800 = 0.074794 (as for the half by area: the proportion MOE scales with both).
+    assert moe == pytest.approx(math.hypot(0.074794, 0.128452), rel=1e-4)
