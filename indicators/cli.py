@@ -1,4 +1,4 @@
-"""Command line: ``python -m indicators build|check|sample|compare``.
+"""Command line: ``python -m indicators build|check|sample|compare|profile``.
 
 Exit status: 0 on success, 2 on bad input (one plain line per problem, no traceback),
 1 on an unexpected failure (for ``compare``: the databases differ).
@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from indicators import config
+from indicators.ingest.upload import UploadError, read_upload
+from indicators.metrics.areas import AreaError
 from indicators.problems import InputError, Problem
 from indicators.sample import write_sample
+from indicators.store.areas import AreaProfiler, area_table
 from indicators.store.build import build, check
 from indicators.store.compare import compare_databases
+from indicators.store.database import connect_readonly
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,6 +37,14 @@ def main(argv: list[str] | None = None) -> int:
     p_compare = sub.add_parser("compare", help="compare two built databases table by table")
     p_compare.add_argument("old", type=Path)
     p_compare.add_argument("new", type=Path)
+    p_profile = sub.add_parser("profile", help="every indicator for each area of a boundary file")
+    p_profile.add_argument("areas", type=Path, help="GeoJSON, zipped shapefile or GeoPackage")
+    p_profile.add_argument("--db", type=Path, default=None,
+                           help=f"built database (default {config.indicators_db()})")
+    p_profile.add_argument("--name", default=None, help="the field naming each area")
+    p_profile.add_argument("--period", default=None, help="period to profile (default: the latest)")
+    p_profile.add_argument("--crs", default=None, help="CRS of a file that declares none")
+    p_profile.add_argument("--out", type=Path, required=True, help="CSV to write")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -40,9 +53,14 @@ def main(argv: list[str] | None = None) -> int:
             return _check(args.region)
         if args.command == "compare":
             return _compare(args.old, args.new)
+        if args.command == "profile":
+            return _profile(args)
         return _sample(args.out_dir)
     except InputError as exc:
         _report(exc.problems)
+        return 2
+    except (UploadError, AreaError) as exc:
+        print(f"ERROR {getattr(args, 'areas', '')}: {exc}", file=sys.stderr)
         return 2
 
 
@@ -86,6 +104,41 @@ def _compare(old: Path, new: Path) -> int:
     different = [d for d in diffs if not d.identical]
     print(f"{len(diffs) - len(different)} of {len(diffs)} tables identical.")
     return 1 if different else 0
+
+
+def _profile(args: argparse.Namespace) -> int:
+    """Every indicator for each area of a file, one CSV row per area and indicator (the same
+    numbers as the page: :class:`indicators.store.areas.AreaProfiler`)."""
+    db = args.db or config.indicators_db()
+    if not db.is_file():
+        print(f"ERROR {db}: no such database file. Fix: build it first, or check the path.",
+              file=sys.stderr)
+        return 2
+    if not args.areas.is_file():
+        print(f"ERROR {args.areas}: file not found. Fix: check the path.", file=sys.stderr)
+        return 2
+    upload = read_upload(args.areas.read_bytes(), args.areas.name, crs=args.crs,
+                         name_field=args.name, max_bytes=config.MAX_SOURCE_BYTES)
+    with connect_readonly(db) as con:
+        try:
+            profiler = AreaProfiler.load(con, args.period)
+        except ValueError as exc:
+            print(f"ERROR {db}: {exc}. Fix: choose one of those with --period.", file=sys.stderr)
+            return 2
+    started = time.perf_counter()
+    result = profiler.profile(upload.areas, skip_empty=True)
+    seconds = time.perf_counter() - started
+    table = area_table(result, profiler.period)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    table.to_csv(args.out, index=False)
+    for note in upload.notes:
+        print(f"NOTE {args.areas.name}: {note}", file=sys.stderr)
+    for name in result.skipped:
+        print(f"WARNING {args.areas.name}: the area {name!r} covers no census tract of "
+              f"{profiler.region_name}; it was left out.", file=sys.stderr)
+    print(f"Profiled {len(upload.areas) - len(result.skipped):,} areas in {seconds:.2f} s: "
+          f"{len(table):,} rows written to {args.out}.")
+    return 0
 
 
 def _report(problems: list[Problem]) -> None:

@@ -82,6 +82,10 @@ CREATE TABLE assignments (
     assignment_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL,
     practitioner_id VARCHAR NOT NULL, role VARCHAR NOT NULL, since DATE
 );
+CREATE TABLE boundaries (
+    boundary_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL, name VARCHAR,
+    geojson VARCHAR NOT NULL, source VARCHAR, recorded_by VARCHAR, recorded_at TIMESTAMP
+);
 CREATE TABLE audit_log (
     audit_id INTEGER PRIMARY KEY, "at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL,
     action VARCHAR NOT NULL, table_name VARCHAR NOT NULL, record_id VARCHAR, project_id VARCHAR,
@@ -91,12 +95,13 @@ CREATE TABLE audit_log (
 
 #: Tables in the order a full dump lists them (also: every table of the schema).
 TABLES = ("meta", "projects", "stage_events", "requirements", "requirement_status", "submissions",
-          "reviews", "targets", "observations", "practitioners", "assignments", "audit_log")
+          "reviews", "targets", "observations", "practitioners", "assignments", "boundaries",
+          "audit_log")
 #: Each table's id column (tables with a composite key have none).
 ID_COLUMNS = {"stage_events": "event_id", "requirement_status": "status_id",
               "submissions": "submission_id", "reviews": "review_id", "targets": "target_id",
               "observations": "observation_id", "assignments": "assignment_id",
-              "audit_log": "audit_id"}
+              "boundaries": "boundary_id", "audit_log": "audit_id"}
 
 
 def now() -> datetime:

@@ -47,6 +47,9 @@ from typing import Any
 import pandas as pd
 
 from indicators import config
+from indicators.certification.boundaries import current as project_boundaries
+from indicators.certification.boundaries import history as boundary_history
+from indicators.certification.boundaries import of_project as project_boundary
 from indicators.certification.checks import ConflictError, RecordError
 from indicators.certification.database import ID_COLUMNS, TABLES, connect, frame, project_records, rows
 from indicators.certification.rules import (
@@ -69,6 +72,7 @@ from indicators.certification.writes import (
     record_review,
     record_stage_change,
     record_submission,
+    set_project_boundary,
 )
 from indicators.dates import as_date
 from indicators.metrics.framework import COMMITMENT_NAMES
@@ -80,7 +84,8 @@ __all__ = [
     "status_date", "StatusDate", "NOT_YET_REGISTERED",
     "record_requirement_status",
     "record_review", "record_stage_change", "record_submission", "requirement_history",
-    "seed_if_absent",
+    "seed_if_absent", "set_project_boundary", "project_boundary", "project_boundaries",
+    "boundary_history",
 ]
 
 #: What a project whose Registration is not yet complete is called in place of a stage.
@@ -378,7 +383,8 @@ def dump(db: Path | None = None) -> dict[str, pd.DataFrame]:
     """Every table, ordered by its key (for export and for checking nothing was lost)."""
     with closing(connect(_db(db))) as con:
         out = {}
-        for table in TABLES:
+        present = {r["table_name"] for r in rows(con, "SELECT table_name FROM information_schema.tables", [])}
+        for table in (t for t in TABLES if t in present):
             order = ID_COLUMNS.get(table) or {"meta": "key", "projects": "project_id",
                                               "requirements": "project_id, requirement_id",
                                               "practitioners": "practitioner_id"}[table]

@@ -17,7 +17,8 @@ Sample City's is written by :mod:`indicators.sample.records`). Its outline::
                                                          "reviewer", "notes"}]}],
                    "targets": [{Targets Template fields, "observations": [{"observed_on",
                                 "value", "source", "note"}]}],
-                   "team": [{"practitioner_id", "role", "since"}]}]}
+                   "team": [{"practitioner_id", "role", "since"}],
+                   "boundary": {"name", "geometry" (GeoJSON), "source"} (optional)}]}
 
 Every value is checked with the same rules as an editor's input; a bad document raises
 :class:`~indicators.certification.checks.RecordError` naming the project and item, and no database is
@@ -36,6 +37,7 @@ import duckdb
 from indicators import config
 from indicators.atomic import NewDatabase
 from indicators.certification import checks as check
+from indicators.certification.boundaries import check_geometry
 from indicators.certification.checks import RecordError
 from indicators.certification.database import (
     ID_COLUMNS,
@@ -128,7 +130,7 @@ def document_rows(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in (
         "projects", "requirements", "requirement_status", "stage_events", "submissions",
-        "reviews", "targets", "observations", "practitioners", "assignments")}
+        "reviews", "targets", "observations", "practitioners", "assignments", "boundaries")}
     for i, raw in enumerate(document.get("practitioners") or [], start=1):
         _located(f"Practitioner {i}", _practitioner, raw, tables)
     known = {p["practitioner_id"] for p in tables["practitioners"]}
@@ -195,6 +197,15 @@ def _project(raw: dict[str, Any], tables: dict[str, list], practitioners: set[st
             "recorded_at": now()})
     _submissions(pid, raw.get("submissions") or [], standard, registered, tables)
     _targets(pid, raw.get("targets") or [], tables)
+    boundary = raw.get("boundary")
+    if boundary:
+        if not isinstance(boundary, dict):
+            raise RecordError("the boundary must be an object with a GeoJSON geometry.")
+        tables["boundaries"].append({
+            "project_id": pid, "name": check.text(boundary.get("name"), "boundary name"),
+            "geojson": check_geometry(boundary.get("geometry")),
+            "source": check.text(boundary.get("source"), "boundary source"),
+            "recorded_by": SEED_ACTOR, "recorded_at": now()})
     for member in raw.get("team") or []:
         who = check.choice(member.get("practitioner_id"), sorted(practitioners), "practitioner")
         tables["assignments"].append({

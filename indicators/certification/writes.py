@@ -31,6 +31,7 @@ import pandas as pd
 
 from indicators import config
 from indicators.certification import checks as check
+from indicators.certification.boundaries import check_geometry, ensure_table
 from indicators.certification.checks import ConflictError, RecordError
 from indicators.certification.database import (
     ContentionError,
@@ -200,6 +201,26 @@ def add_observation(project_id: str, target_id: int, value: float, *, actor: str
         return _Change("observations", row, str(oid), before[0] if before else None)
 
     return _write(db, project_id, version, actor, "add observation", build)
+
+
+def set_project_boundary(project_id: str, geometry: object, *, actor: str, version: int,
+                         name: str | None = None, source: str | None = None,
+                         db: Path | None = None) -> WriteResult:
+    """Give a project its own boundary (a GeoJSON geometry in longitude/latitude); the earlier
+    one stays in the history (:mod:`indicators.certification.boundaries`)."""
+    geojson = check_geometry(geometry)
+    name, source = check.text(name, "boundary name"), check.text(source, "boundary source")
+
+    def build(con: duckdb.DuckDBPyConnection, project: dict[str, Any]) -> _Change:
+        ensure_table(con)
+        before = rows(con, "SELECT * FROM boundaries WHERE project_id = ? ORDER BY recorded_at DESC, "
+                           "boundary_id DESC LIMIT 1", [project_id])
+        bid = next_id(con, "boundaries")
+        row = {"boundary_id": bid, "project_id": project_id, "name": name, "geojson": geojson,
+               "source": source}
+        return _Change("boundaries", row, str(bid), before[0] if before else None)
+
+    return _write(db, project_id, version, actor, "set boundary", build)
 
 
 def record_stage_change(project_id: str, stage: str, occurred_on: date | str, *, actor: str,

@@ -28,13 +28,14 @@ def overlay_shares(units: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
     out = {}
     for kind, frame, id_col in (("unit", units, "geoid"), ("district", districts, "district_id")):
         geoms = np.asarray(frame.to_crs(EQUAL_AREA_CRS).geometry.array)
-        out[kind] = pd.Series(_shares(geoms, zone), index=frame[id_col].astype(str).to_numpy())
+        out[kind] = pd.Series(zone_shares(geoms, zone), index=frame[id_col].astype(str).to_numpy())
     region = shapely.union_all(np.asarray(districts.to_crs(EQUAL_AREA_CRS).geometry.array))
-    out["region"] = pd.Series(_shares(np.array([region]), zone), index=["region"])
+    out["region"] = pd.Series(zone_shares(np.array([region]), zone), index=["region"])
     return out
 
 
-def _shares(geoms: np.ndarray, zone: shapely.Geometry) -> np.ndarray:
+def zone_shares(geoms: np.ndarray, zone: shapely.Geometry) -> np.ndarray:
+    """Share (0-1) of each geometry's area inside ``zone`` (both in an equal-area CRS)."""
     area = shapely.area(geoms)
     hits = shapely.intersects(geoms, zone)
     inside = np.zeros(len(geoms))

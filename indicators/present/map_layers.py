@@ -8,17 +8,19 @@ indicator to the next.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import folium
+import geopandas as gpd
 import mapclassify
 import pandas as pd
 
 from indicators.metrics.composites import cejst
 from indicators.metrics.registry import Indicator
 from indicators.present.formatting import format_change, format_moe, format_value, ordinal
-from indicators.present.maps import FitView, MapData, safe_text
+from indicators.present.maps import FitView, MapData, safe_text, view_bounds
 
 #: Colour-blind-safe sequential palettes (ColorBrewer), light to dark.
 BURDEN_COLOURS = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")  # YlOrRd: dark = worse
@@ -109,6 +111,35 @@ def districts_layer(base: dict[str, object], selected: str | None,
     ).add_to(group)
     if fit_to is not None:
         FitView(fit_to).add_to(group)
+    return group
+
+
+def area_layer(area: gpd.GeoDataFrame, name: str) -> folium.FeatureGroup:
+    """Your own area outlined thick and dark (no fill, so the tracts show through), and the map
+    fitted to it."""
+    group = folium.FeatureGroup(name="Your area")
+    shape = area.to_crs("EPSG:4326")
+    folium.GeoJson(
+        json.loads(shape[["geometry"]].assign(name=safe_text(name)).to_json(drop_id=True)),
+        style_function=lambda _f: {"color": SELECTED_COLOUR, "weight": 4.5, "fill": False},
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+    ).add_to(group)
+    FitView(view_bounds(tuple(shape.total_bounds))).add_to(group)
+    return group
+
+
+def boundaries_layer(boundaries: gpd.GeoDataFrame) -> folium.FeatureGroup:
+    """Projects' own boundaries, outlined in the project colour with their names."""
+    group = folium.FeatureGroup(name="Project boundaries")
+    if boundaries.empty:
+        return group
+    shapes = boundaries.to_crs("EPSG:4326").assign(name=lambda f: f["name"].map(safe_text))
+    folium.GeoJson(
+        json.loads(shapes[["name", "geometry"]].to_json(drop_id=True)),
+        style_function=lambda _f: {"color": "#7b3294", "weight": 2.5, "dashArray": "6 3",
+                                   "fillColor": "#c2a5cf", "fillOpacity": 0.25},
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+    ).add_to(group)
     return group
 
 

@@ -5,9 +5,12 @@ and the team. Everything is read off a :class:`~indicators.certification.records
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
+import geopandas as gpd
 import pandas as pd
+from shapely.geometry import shape
 
 from indicators.certification.records import NOT_YET_REGISTERED, ProjectDetail
 from indicators.certification.tracker import CE_HOURS_REQUIRED, CREDENTIAL_MONTHS
@@ -207,3 +210,27 @@ def dashboard_source(indicator_id: str, district: str, period: str, source: str)
     'Just Communities Dashboard: Rent burden for Westside, 2014-2018 (ACS 5-year)'
     """
     return f"Just Communities Dashboard: {BY_ID[indicator_id].label} for {district}, {period} ({source})"
+
+
+# --------------------------------------------------------------------------------------------
+# The project's own boundary
+# --------------------------------------------------------------------------------------------
+
+
+def boundary_frame(boundary: dict[str, object] | None, fallback_name: str) -> gpd.GeoDataFrame | None:
+    """A project's boundary row (:mod:`indicators.certification.boundaries`) as a one-row area
+    (``name``, geometry in longitude/latitude); None when it has none."""
+    if not boundary:
+        return None
+    geometry = shape(json.loads(str(boundary["geojson"])))
+    name = str(boundary.get("name") or "") or fallback_name
+    return gpd.GeoDataFrame({"name": [name]}, geometry=[geometry], crs="EPSG:4326")
+
+
+def boundaries_frame(current: pd.DataFrame, names: dict[str, str]) -> gpd.GeoDataFrame:
+    """Every project's current boundary for the portfolio map: ``project_id``, ``name`` (the
+    project's), geometry."""
+    geometries = [shape(json.loads(g)) for g in current["geojson"]]
+    return gpd.GeoDataFrame({"project_id": current["project_id"].to_numpy(),
+                             "name": current["project_id"].map(names).fillna(current["project_id"])},
+                            geometry=geometries, crs="EPSG:4326")

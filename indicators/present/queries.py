@@ -269,6 +269,19 @@ def download_table(con: Connection, table: str) -> pd.DataFrame:
     return con.execute(f"SELECT * FROM {table}").df()  # table: one of the constants above
 
 
+def unit_shapes(con: Connection, period: str | None = None) -> gpd.GeoDataFrame:
+    """A period's unit polygons at full precision (``geoid``, ``name``), for combining units
+    into an area."""
+    return read_geo(con, "units", "geoid, name", "WHERE period = ?", [period_of(con, period)])
+
+
+def unit_population(con: Connection, period: str | None = None) -> pd.Series:
+    """Each unit's population (``pop_total`` of the layer it is taken from), by GEOID."""
+    frame = con.execute("SELECT geoid, estimate FROM unit_estimates WHERE period = ? AND variable = "
+                        "'pop_total'", [period_of(con, period)]).df()
+    return frame.set_index("geoid")["estimate"]
+
+
 def districts_geo(con: Connection) -> gpd.GeoDataFrame:
     """District polygons (for exports)."""
     return read_geo(con, "districts", "district_id, name")

@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -34,6 +35,7 @@ from shapely.geometry.polygon import orient
 
 from indicators.metrics.registry import BY_ID
 from indicators.sample.acs import COUNTY_NAMES, STATE_NAME, acs_cells, census_api_json, largest_remainder
+from indicators.sample.boundaries import project_boundaries
 from indicators.sample.city import DISTRICT_NAMES, City
 from indicators.sample.manifest import CURRENT_MANIFEST, MANIFEST
 from indicators.sample.records import certification_records
@@ -87,6 +89,13 @@ def _certification_json(region: Path) -> str:
                                   strict=True)}
     document = certification_records(list(zip(ids, names, strict=True)),
                                      np.random.default_rng(CERTIFICATION_SEED), current)
+    districts = gpd.read_file(region / "districts.geojson")
+    districts["district_id"] = [re.sub(r"[^a-z0-9]+", "-", n.lower()).strip("-")
+                                for n in districts["DISTRICT"]]
+    outlines = project_boundaries(districts)
+    for project in document["projects"]:
+        if project["project_id"] in outlines:
+            project["boundary"] = outlines[project["project_id"]]
     return json.dumps(document, indent=1, sort_keys=True) + "\n"
 
 
