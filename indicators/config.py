@@ -10,10 +10,12 @@ JC_DATA_DIR   folder holding built databases (default: ``<project>/data``)
 JC_REGION     region folder with a ``manifest.toml`` (default: ``<project>/data/sample``)
 JC_DB         the derived indicators database (default: ``$JC_DATA_DIR/indicators.duckdb``)
 JC_CERT_DB    the certification records database (default: ``$JC_DATA_DIR/certification.duckdb``)
+JC_MAX_UPLOAD_MB  largest boundary file a visitor may upload, in megabytes (default: 20)
 """
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
@@ -26,6 +28,9 @@ STORAGE_CRS = "EPSG:4326"
 
 #: Largest source file ``build`` reads, in bytes. Real state-wide tract files are ~10 MB.
 MAX_SOURCE_BYTES = 512 * 1024 * 1024
+#: Largest boundary file a visitor may upload, in megabytes (1 MB = 1,000,000 bytes). An area's
+#: outline is rarely over 1 MB; the limit keeps one visitor from tying up the server.
+MAX_UPLOAD_MB = 20
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -56,3 +61,17 @@ def indicators_db() -> Path:
 def certification_db() -> Path:
     """The certification records database (never touched by ``build``)."""
     return _env_path("JC_CERT_DB", data_dir() / "certification.duckdb")
+
+
+def max_upload_bytes() -> int:
+    """Largest upload accepted, in bytes: ``JC_MAX_UPLOAD_MB`` megabytes (default
+    :data:`MAX_UPLOAD_MB`). Fractions are allowed (``0.5``); a value that is not a positive
+    number is a deployment mistake and raises ``ValueError`` naming the variable."""
+    value = os.environ.get("JC_MAX_UPLOAD_MB", "").strip()
+    try:
+        megabytes = float(value) if value else float(MAX_UPLOAD_MB)
+    except ValueError:
+        megabytes = math.nan
+    if not (math.isfinite(megabytes) and megabytes > 0):
+        raise ValueError(f"JC_MAX_UPLOAD_MB must be a positive number of megabytes, not {value!r}")
+    return int(megabytes * 1_000_000)

@@ -1,21 +1,23 @@
-"""My neighbourhood (residents): find your district, read how it is doing in plain sentences
-next to the whole region and how it changed since the previous period, see any indicator (or
-its change) on the map, download a one-page profile."""
+"""My neighbourhood (residents): find your district, or make your own area (draw it, upload
+it, or combine tracts and districts), read how it is doing in plain sentences next to the whole
+region and how it changed since the previous period, see any indicator (or its change) on the
+map, download a one-page profile."""
 
 from __future__ import annotations
 
 import streamlit as st
 from streamlit_folium import st_folium
 
-from indicators.metrics.framework import COMMITMENTS
 from indicators.metrics.registry import Indicator
-from indicators.present import change, map_layers, maps, profile, queries, tables
+from indicators.present import areas, change, map_layers, maps, profile, queries, tables
 from indicators.present.places import district_of_unit, find_district
-from ui import frame
-from ui.data import base_map, load
-from ui.widgets import indicator_select, legend, period_select
+from ui import frame, own_area
+from ui.cards import downloads, draw_cards
+from ui.data import base_map, drawing_tools, load
+from ui.widgets import legend, map_controls
 
 MAP_KEY = "neighbourhood_map"
+VIEWS = {"district": "A district", "area": "Your own area"}
 
 
 def shown_period() -> str:
@@ -26,13 +28,18 @@ def shown_period() -> str:
     return chosen if chosen in held else held[-1]
 
 
-def follow_map_click(district_ids: list[str]) -> None:
-    """A click on a tract (in the previous run) selects the district holding most of it."""
+def follow_map_click(district_ids: list[str], combine: bool = False) -> None:
+    """A click on a tract (in the previous run) selects the district holding most of it, or,
+    when combining tracts into your own area, adds or removes it."""
     clicked = (st.session_state.get(MAP_KEY) or {}).get("last_active_drawing") or {}
     geoid = (clicked.get("properties") or {}).get("geoid")
     if not geoid or geoid == st.session_state.get("_last_clicked"):
         return
     st.session_state["_last_clicked"] = geoid
+    if combine:
+        if st.session_state.get("how") == "combine":
+            own_area.toggle_unit(geoid)
+        return
     found = district_of_unit(geoid, load(queries.crosswalk, shown_period()))
     if found in district_ids:
         st.session_state["district"] = found
@@ -52,10 +59,12 @@ def follow_search() -> None:
         st.session_state["district"] = found
 
 
-def draw_map(indicator: Indicator, district_id: str, show_holc: bool, period: str,
-             since: str | None) -> None:
+def draw_map(indicator: Indicator, period: str, since: str | None, show_holc: bool,
+             district_id: str | None = None, area: own_area.OwnArea | None = None,
+             drawing: bool = False) -> None:
     """Choropleth of one indicator by tract in a period (or of its change ``since`` an earlier
-    one), fitted to the district (outlined), HOLC on request."""
+    one), fitted to the district or to your own area (outlined), HOLC on request; with the
+    drawing tools when the area is drawn."""
     data = load(queries.map_data, period)
     unit_values = load(queries.indicator_units, indicator.id, period)
     if since is None:
@@ -63,14 +72,27 @@ def draw_map(indicator: Indicator, district_id: str, show_holc: bool, period: st
     else:
         unit_changes = load(queries.indicator_changes, indicator.id, "unit", since, period)
         choropleth, key = map_layers.change_layer(data, unit_changes, indicator, since)
-    groups = [choropleth, map_layers.districts_layer(
-        data.districts, district_id, fit_to=maps.view_bounds(data.district_bounds[district_id]))]
+    if area is not None:
+        outline = map_layers.area_layer(area.frame, area.name)
+        groups = [choropleth, map_layers.districts_layer(data.districts, None), outline]
+    else:
+        fit = maps.view_bounds(data.district_bounds[district_id]) if district_id else data.bounds
+        groups = [choropleth, map_layers.districts_layer(data.districts, district_id, fit_to=fit)]
     if show_holc and data.holc:
         groups.append(map_layers.holc_layer(data.holc))
-    st_folium(base_map(period), key=MAP_KEY, height=460, use_container_width=True,
-              feature_group_to_add=groups, returned_objects=["last_active_drawing"])
+    base = base_map(period)
+    if drawing and drawing_tools():
+        maps.draw_plugin().add_to(base)
+    elif drawing:
+        st.warning("Drawing needs the map's drawing tools, which this server does not have (run "
+                   "sh setup.sh); upload a boundary or combine tracts instead.")
+    st_folium(base, key=MAP_KEY, height=460, use_container_width=True, feature_group_to_add=groups,
+              returned_objects=["last_active_drawing", "all_drawings"] if drawing
+              else ["last_active_drawing"])
     legend(key)
-    st.caption("Click a tract to pick its district. Tracts outside the districts are not drawn.")
+    st.caption("Click a tract to pick its district. Tracts outside the districts are not drawn."
+               if district_id else "Your area is outlined in dark green; tracts outside the "
+               "districts are not drawn.")
     names = load(queries.units, period).set_index("geoid")["name"]
     if since is None:
         table = tables.unit_table(unit_values, names, indicator, data.unit_ids)
@@ -81,18 +103,10 @@ def draw_map(indicator: Indicator, district_id: str, show_holc: bool, period: st
         st.dataframe(table, hide_index=True, width="stretch")
 
 
-def main() -> None:
-    """Finder, map, indicator cards by commitment, downloads."""
-    meta = load(queries.meta)
-    region = load(queries.place)
+def district_view(region: str) -> None:
+    """A district: chooser and search, map, cards, downloads."""
     names = load(queries.district_names)
     ids = list(names)
-    follow_map_click(ids)
-    follow_search()
-
-    st.title("My neighbourhood")
-    st.write(f"Choose your district to see how it is doing, next to {region} as a whole. "
-             "Every number is an estimate: the ± shows how far off it could be.")
     left, right = st.columns(2)
     with left:
         district_id = st.selectbox("Your district", ids, format_func=names.get, key="district",
@@ -103,50 +117,74 @@ def main() -> None:
         if st.session_state.get("_find_message"):
             st.caption(st.session_state["_find_message"])
     district = names[district_id]
-    periods = load(queries.periods)
-    period = period_select(periods)
-    earlier = periods[:periods.index(period)]
-    since = earlier[-1] if earlier else None
-
-    options = load(queries.available_indicators, period)
-    indicator = indicator_select("Show on the map", "indicator", options, "poverty")
-    show_change = since is not None and st.toggle(
-        f"Show the change since {since}", key="change", bind="query-params")
-    show_holc = load(queries.has_overlay, "holc") and st.toggle(
-        "Show the 1938 redlining map", key="holc", bind="query-params")
-    draw_map(indicator, district_id, show_holc, period, since if show_change else None)
-
+    period, since, indicator, show_change, show_holc = map_controls()
+    draw_map(indicator, period, since if show_change else None, show_holc, district_id=district_id)
     moved = (load(queries.geography_changes, "district", district_id, since, period)
-               if since else None)
+             if since else None)
     rows = profile.profile_rows(load(queries.geography_values, "district", district_id, period),
                                 load(queries.values, "region", period), load(queries.source_lines),
                                 moved, since or "")
-    st.subheader(f"How {district} is doing" + (f" in {period}" if len(periods) > 1 else ""))
-    grouped = profile.by_commitment(rows)
-    for tab, commitment in zip(st.tabs([c.resident_heading for c in COMMITMENTS]), COMMITMENTS,
-                               strict=True):
-        with tab:
-            if not grouped[commitment.name]:
-                st.info("No measures of this kind are available for this region.")
-            for row in grouped[commitment.name]:
-                with st.container(border=True):
-                    st.markdown(f"**{row.headline(district)}**")
-                    st.markdown(row.against_region(district, region))
-                    if row.change:
-                        st.markdown(row.change)
-                    st.caption(row.caption)
-    missing = profile.not_available(load(queries.missing_indicators, period))
-    page = profile.profile_html(meta.get("region_name", ""), district, rows,
-                                [label for label, _ in missing], meta.get("built_at", "")[:10],
-                                meta.get("sample") == "true")
-    one, two = st.columns(2)
-    one.download_button("Download a one-page profile (prints well)", page,
-                        file_name=f"{profile.file_stem(district)}-profile.html", mime="text/html")
-    two.download_button("Download the numbers (CSV)", profile.profile_csv(district, rows),
-                        file_name=f"{profile.file_stem(district)}-indicators.csv", mime="text/csv")
-    if missing:
-        with st.expander(f"What we cannot show for {region} yet"):
-            st.markdown("\n".join(f"- **{label}**: {why}" for label, why in missing))
+    several = len(load(queries.periods)) > 1
+    st.subheader(f"How {district} is doing" + (f" in {period}" if several else ""))
+    draw_cards(rows, district, region)
+    downloads(rows, district, period)
+
+
+def area_view(region: str) -> None:
+    """Your own area: how it is made, the map (with drawing tools), its cards and downloads."""
+    how = own_area.how_select()
+    notes: list[str] = []
+    if how == "upload":
+        notes = own_area.upload_box()
+    elif how == "combine":
+        own_area.combine_box(load(queries.district_names),
+                             load(queries.units, shown_period()).set_index("geoid")["name"].to_dict())
+    period, since, indicator, show_change, show_holc = map_controls()
+    area = own_area.current_area(how, period)
+    for note in notes:
+        st.caption(note)
+    draw_map(indicator, period, since if show_change else None, show_holc, area=area,
+             drawing=how == "draw")
+    if area is None:
+        return
+    found = own_area.profile(area, period, since)
+    if found is None:
+        return
+    made, moved = found
+    rows = profile.profile_rows(made.values, load(queries.values, "region", period),
+                                load(queries.source_lines), moved, since or "")
+    several = len(load(queries.periods)) > 1
+    place = area.name
+    st.subheader(f"How {place} is doing" + (f" in {period}" if several else ""))
+    st.caption(areas.method_note(made.summary.iloc[0], region))
+    draw_cards(rows, place, region)
+    with st.expander("Which tracts make up your area"):
+        units = load(queries.units, period).set_index("geoid")["name"]
+        population = load(queries.unit_population, period)
+        st.dataframe(areas.share_table(made.shares, units, population), hide_index=True,
+                     width="stretch")
+    downloads(rows, place, period, ("Download your area with its numbers (GeoJSON)",
+                                    areas.area_geojson(area.frame, made.values)))
+
+
+def main() -> None:
+    """A district or your own area: finder, map, indicator cards by commitment, downloads."""
+    region = load(queries.place)
+    mine = st.session_state.get("show") == "area"
+    if mine and st.session_state.get("how", "draw") == "draw":
+        own_area.follow_drawing(MAP_KEY)
+    follow_map_click(list(load(queries.district_names)), combine=mine)
+    follow_search()
+
+    st.title("My neighbourhood")
+    st.write(f"Choose your district, or make your own area, to see how it is doing next to {region} "
+             "as a whole. Every number is an estimate: the ± shows how far off it could be.")
+    show = st.radio("Show", list(VIEWS), format_func=VIEWS.get, key="show", horizontal=True,
+                    bind="query-params")
+    if show == "area":
+        area_view(region)
+    else:
+        district_view(region)
 
 
 frame.frame_guard()

@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from indicators.certification import records
 from indicators.metrics.framework import COMMITMENT_NAMES
-from indicators.present import map_layers, portfolio, progress_charts, queries
+from indicators.present import map_layers, portfolio, progress_charts, project, queries
 from indicators.present.map_layers import Legend
 from ui import frame
 from ui.data import base_map, load, records_db
@@ -43,12 +43,18 @@ def main() -> None:
     with left:
         data = load(queries.map_data)
         points = portfolio.project_points(projects, data.district_centres, steps)
+        outlines = project.boundaries_frame(records.project_boundaries(db),
+                                            dict(zip(projects["project_id"], projects["name"],
+                                                     strict=True)))
         st_folium(base_map(), key="portfolio_map", height=380, use_container_width=True,
                   feature_group_to_add=[map_layers.districts_layer(data.districts, None,
                                                                    fit_to=data.bounds),
+                                        map_layers.boundaries_layer(outlines),
                                         map_layers.project_markers(points)],
                   returned_objects=[])
-        legend(Legend("Stage (a red ring: behind schedule)", tuple((s.title, s.colour) for s in steps)))
+        legend(Legend("Stage (a red ring: behind schedule)",
+                      (*((s.title, s.colour) for s in steps),
+                       *((("a project's own boundary", "#c2a5cf"),) if len(outlines) else ()))))
     with right:
         st.plotly_chart(progress_charts.stage_funnel([s.title for s in steps[1:]],
                                                      portfolio.funnel(projects, steps)[1:],

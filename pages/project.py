@@ -4,13 +4,15 @@ project registered; editing for authorised editors."""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
+from streamlit_folium import st_folium
 
 from indicators.certification import records
 from indicators.periods import baseline_period
-from indicators.present import change, progress_charts, project, queries
-from ui import frame
-from ui.data import load, records_db
+from indicators.present import change, map_layers, progress_charts, project, queries
+from ui import frame, own_area
+from ui.data import base_map, load, records_db
 from ui.editor import current_editor, sign_in_box
 from ui.project_forms import change_history, editor_tools, seen_version_key
 from ui.widgets import status_date
@@ -36,14 +38,13 @@ def header(detail: records.ProjectDetail, district: str) -> None:
         st.warning(top.alert)
 
 
-def targets(detail: records.ProjectDetail, district_id: str) -> None:
-    """The target tracker: each target's observations against its path, and the district's
-    current indicator value beside it."""
+def targets(detail: records.ProjectDetail, here: pd.DataFrame) -> None:
+    """The target tracker: each target's observations against its path, and the current
+    indicator value of the project's area (its boundary, else its district) beside it."""
     st.subheader("Targets")
     if detail.targets.empty:
         st.info("No targets set yet: they come with the Roadmap.")
         return
-    here = load(queries.geography_values, "district", district_id).set_index("indicator_id")
     region = load(queries.values, "region").set_index("indicator_id")
     cols = st.columns(2)
     for n, (target, observations) in enumerate(project.targets_with_observations(detail)):
@@ -56,8 +57,36 @@ def targets(detail: records.ProjectDetail, district_id: str) -> None:
                                                           max_value=1)})
 
 
-def since_registered(detail: records.ProjectDetail, district: str) -> None:
-    """The district's indicators between the period the project started from and the latest."""
+def area_values(detail: records.ProjectDetail, area: own_area.OwnArea | None) -> pd.DataFrame:
+    """The latest indicator values of the project's own boundary, else of its district,
+    indexed by indicator."""
+    if area is not None:
+        found = own_area.profile(area, load(queries.periods)[-1], None)
+        if found is not None:
+            return found[0].values.set_index("indicator_id")
+    return load(queries.geography_values, "district", detail.project["district_id"]).set_index(
+        "indicator_id")
+
+
+def own_boundary(detail: records.ProjectDetail, area: own_area.OwnArea) -> None:
+    """The project's own boundary on a map, with the districts around it."""
+    st.subheader("The project's own boundary")
+    data = load(queries.map_data)
+    st_folium(base_map(), key="project_boundary_map", height=340, use_container_width=True,
+              feature_group_to_add=[map_layers.districts_layer(data.districts,
+                                                               detail.project["district_id"]),
+                                    map_layers.area_layer(area.frame, area.name)],
+              returned_objects=[])
+    st.caption(f"{area.name}: the project's interim boundary, declared in its records. Its "
+               "indicators below are computed for this outline (tracts counted by the share of "
+               "their area inside it), not for the whole district (dashed, the project's "
+               "district bold).")
+
+
+def since_registered(detail: records.ProjectDetail, district: str,
+                     area: own_area.OwnArea | None) -> None:
+    """The indicators of the project's area (its boundary, else its district) between the
+    period the project started from and the latest."""
     periods = load(queries.periods)
     year = project.registered_year(detail)
     start, latest = baseline_period(periods, year), periods[-1]
@@ -66,12 +95,20 @@ def since_registered(detail: records.ProjectDetail, district: str) -> None:
         st.info(f"The project registered in {year}; the latest survey period, {latest}, is its "
                 "starting point, so there is no later period to compare with yet.")
         return
-    moved = load(queries.geography_changes, "district", detail.project["district_id"], start, latest)
+    if area is not None:
+        found = own_area.profile(area, latest, start)
+        if found is None or found[1] is None:
+            return
+        moved, place = found[1], f"The project's boundary ({area.name})"
+    else:
+        moved = load(queries.geography_changes, "district", detail.project["district_id"], start,
+                     latest)
+        place = district
     table = project.since_registered(detail, moved, start)
     if table.empty:
-        st.info(f"{district} has no indicator in both {start} and {latest}.")
+        st.info(f"{place} has no indicator in both {start} and {latest}.")
         return
-    st.write(f"{district} from {start} (the last survey period before the project registered in "
+    st.write(f"{place} from {start} (the last survey period before the project registered in "
              f"{year}) to {latest}. Indicators the project has targets for come first.")
     st.dataframe(table.drop(columns="In words"), hide_index=True, width="stretch",
                  height=min(38 * len(table) + 40, 460))
@@ -113,9 +150,13 @@ def main() -> None:
     if not detail.reports.empty:
         st.markdown("**Annual progress reports**")
         st.dataframe(project.reports_table(detail), hide_index=True, width="stretch")
-    targets(detail, detail.project["district_id"])
+    boundary = project.boundary_frame(records.project_boundary(project_id, db), district)
+    area = own_area.OwnArea(boundary, str(boundary["name"].iloc[0])) if boundary is not None else None
+    if area is not None:
+        own_boundary(detail, area)
+    targets(detail, area_values(detail, area))
     if len(load(queries.periods)) > 1:
-        since_registered(detail, district)
+        since_registered(detail, district, area)
     st.subheader("Accredited Practitioners on the team")
     if detail.team.empty:
         st.caption("No practitioner assigned.")

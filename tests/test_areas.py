@@ -8,7 +8,6 @@ import json
 import math
 from pathlib import Path
 
-import duckdb
 import geopandas as gpd
 import numpy as np
 import pandas as pd

@@ -513,3 +513,41 @@ def test_change_views_open_from_their_urls(tab: Tab, name: str, path: str, maps:
     screenshot(tab, name, capsys)
     assert failures(tab) == []
     assert len(counts) >= maps and all(counts), f"{name}: paths per map {counts}"
+
+
+def first_card(page: Page) -> str:
+    """The first indicator card's headline (bold text) under "How ... is doing"."""
+    page.locator("h3", has_text="How your area is doing").first.wait_for(state="visible")
+    return page.locator("strong", has_text="In your area, ").first.inner_text()
+
+
+def test_drawing_an_area_by_mouse_shows_its_cards_and_its_link_reopens_it(tab: Tab) -> None:
+    page = tab.page
+    page.goto(f"{tab.url}/?show=Your+own+area&how=Draw+it+on+the+map")
+    page.locator("h1").first.wait_for(state="visible")
+    wait_idle(page)
+    settle_maps(tab, 1)
+    iframe = page.locator(MAP_IFRAME).first
+    frame = iframe.element_handle().content_frame()
+    assert frame is not None
+    tool = frame.locator(".leaflet-draw-draw-polygon")
+    tool.wait_for(state="visible")
+    tool.click()
+    box = frame.locator(".leaflet-container").first.bounding_box()  # in the page's coordinates
+    assert box is not None
+    corners = [(0.40, 0.35), (0.62, 0.35), (0.62, 0.62), (0.40, 0.62)]
+    points = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in corners]
+    for x, y in [*points, points[0]]:  # the first point again closes the polygon
+        page.mouse.click(x, y)
+        page.wait_for_timeout(250)  # Leaflet.draw ignores clicks just after a vertex
+    headline = first_card(page)
+    assert headline.startswith("In your area, "), headline
+    wait_idle(page)
+    assert "area=" in page.url, page.url
+    assert failures(tab) == []
+    link = page.url
+    page.goto(link)  # the shared link: the same area, the same numbers
+    page.locator("h1").first.wait_for(state="visible")
+    wait_idle(page)
+    assert first_card(page) == headline
+    assert failures(tab) == []

@@ -18,6 +18,7 @@ import streamlit as st
 from indicators import config
 from indicators.certification import records
 from indicators.present import maps, queries
+from indicators.store.areas import AreaProfiler
 from indicators.store.database import connect_readonly
 
 T = TypeVar("T")
@@ -52,6 +53,11 @@ def load(query: Callable[..., T], *args: Any) -> T:
     return _cached(query.__name__, args, db_version())
 
 
+def drawing_tools() -> bool:
+    """Whether the map's drawing tools (Leaflet.draw, fetched by ``sh setup.sh``) are served."""
+    return maps.drawing_available(config.PROJECT_ROOT / "static")
+
+
 def base_map(period: str | None = None) -> folium.Map:
     """The folium map frame (no layers) for a page; layers are swapped in with
     ``st_folium(feature_group_to_add=...)``.
@@ -80,3 +86,14 @@ def records_db() -> Path:
     manifest = load(queries.meta).get("manifest_path", "")
     _seeded(str(Path(manifest).parent) if manifest else str(config.region_dir()), str(db))
     return db
+
+
+@st.cache_resource(show_spinner=False, max_entries=6)
+def _profiler(version: str, period: str | None) -> AreaProfiler:
+    return AreaProfiler.load(cursor(), period)
+
+
+def profiler(period: str | None = None) -> AreaProfiler:
+    """The area profiler of a period (the stored units and estimates, indexed once per
+    database build and period; see :mod:`indicators.store.areas`)."""
+    return _profiler(db_version(), period)

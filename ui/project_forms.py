@@ -12,13 +12,16 @@ from datetime import date
 
 import pandas as pd
 import streamlit as st
+from shapely.geometry import mapping, shape
+from streamlit_folium import st_folium
 
 from indicators.certification import records
+from indicators.ingest.upload import UploadError, read_upload
 from indicators.metrics.framework import COMMITMENT_NAMES
 from indicators.metrics.registry import BY_ID, INDICATORS
 from indicators.periods import last_year
-from indicators.present import project, queries
-from ui.data import load, records_db
+from indicators.present import map_layers, maps, project, queries
+from ui.data import base_map, drawing_tools, load, records_db
 
 
 def seen_version_key(project_id: str) -> str:
@@ -51,7 +54,7 @@ def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
     if st.session_state.get("_saved"):
         st.success(st.session_state.pop("_saved"), icon=":material/check_circle:")
     tabs = st.tabs(["Requirement", "Observation", "From the dashboard", "New target", "Submission",
-                    "Review", "Stage"])
+                    "Review", "Stage", "Boundary"])
     with tabs[0], st.form(f"req_{pid}", clear_on_submit=True):
         items = detail.checklist
         requirement = st.selectbox("Requirement", items["requirement_id"], format_func=dict(
@@ -133,6 +136,8 @@ def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
         if st.form_submit_button("Record review"):
             _save(records.record_review, pid, submission_id=submission, review_round=review_round,
                   outcome=outcome, reviewed_on=reviewed_on, notes=notes or None)
+    with tabs[7]:
+        boundary_tools(detail)
     with tabs[6], st.form(f"stage_{pid}", clear_on_submit=True):
         stage = st.selectbox("Stage reached", stages, format_func=titles.get)
         occurred_on = st.date_input("On", value=date.today(), max_value=date.today())
@@ -140,6 +145,49 @@ def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
         if st.form_submit_button("Record stage"):
             _save(records.record_stage_change, pid, stage=stage, occurred_on=occurred_on,
                   note=note or None)
+
+
+def boundary_tools(detail: records.ProjectDetail) -> None:
+    """Give the project its own boundary: upload its outline (the file is read, never stored)
+    or draw it on the map; saved through the audited write, the earlier one kept in history."""
+    pid = detail.project["project_id"]
+    st.caption("The project's interim boundary (declared at Formation). Upload its outline, or "
+               "draw it on the map with the polygon tool; the page then profiles the boundary "
+               "instead of the whole district. Earlier boundaries stay in the history.")
+    file = st.file_uploader("Boundary file (GeoJSON, zipped shapefile or GeoPackage)",
+                            type=["geojson", "json", "zip", "gpkg"], key=f"boundary_file_{pid}")
+    geometry, source = None, None
+    if file is not None:
+        try:
+            upload = read_upload(file.getvalue(), file.name)
+        except UploadError as exc:
+            st.error(f"Not saved: {exc}", icon=":material/error:")
+            return
+        names = list(upload.areas["name"])
+        pick = st.selectbox("Which area of the file", names, key=f"boundary_pick_{pid}") \
+            if len(names) > 1 else names[0]
+        geometry = upload.areas.geometry.iloc[names.index(pick)]
+        source = f"uploaded file {file.name}"
+        for note in upload.notes:
+            st.caption(note)
+    elif drawing_tools():
+        data = load(queries.map_data)
+        base = base_map()
+        maps.draw_plugin().add_to(base)
+        drawn = st_folium(base, key=f"boundary_draw_{pid}", height=360, use_container_width=True,
+                          feature_group_to_add=[map_layers.districts_layer(
+                              data.districts, detail.project["district_id"])],
+                          returned_objects=["all_drawings"])
+        polygons = [d for d in (drawn or {}).get("all_drawings") or []
+                    if (d.get("geometry") or {}).get("type") in ("Polygon", "MultiPolygon")]
+        if polygons:
+            geometry, source = shape(polygons[-1]["geometry"]), "drawn on the dashboard's map"
+    name = st.text_input("Name of the boundary", key=f"boundary_name_{pid}",
+                         placeholder="e.g. Westside interim boundary")
+    if st.button("Save as the project's boundary", key=f"boundary_save_{pid}",
+                 disabled=geometry is None):
+        _save(records.set_project_boundary, pid, geometry=mapping(geometry), name=name or None,
+              source=source)
 
 
 def _dashboard_value(detail: records.ProjectDetail, indicator_id: str | None, period: str,

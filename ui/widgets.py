@@ -10,7 +10,9 @@ import streamlit as st
 
 from indicators.certification import records
 from indicators.metrics.registry import BY_ID, Indicator
+from indicators.present import queries
 from indicators.present.map_layers import Legend
+from ui.data import load
 
 
 def indicator_select(label: str, key: str, options: list[Indicator], default: str,
@@ -74,3 +76,19 @@ def change_pair_select(periods: tuple[str, ...]) -> tuple[str, str]:
     with right:
         second = st.selectbox("to", later, index=len(later) - 1, key="to", bind="query-params")
     return first or periods[-2], second or later[-1]
+
+
+def map_controls() -> tuple[str, str | None, Indicator, bool, bool]:
+    """A map's controls: the period (and the one before it), the indicator, and the toggles for
+    the change since that earlier period and the 1938 redlining map (all in the URL)."""
+    periods = load(queries.periods)
+    period = period_select(periods)
+    earlier = periods[:periods.index(period)]
+    since = earlier[-1] if earlier else None
+    indicator = indicator_select("Show on the map", "indicator",
+                                 load(queries.available_indicators, period), "poverty")
+    show_change = since is not None and st.toggle(
+        f"Show the change since {since}", key="change", bind="query-params")
+    show_holc = load(queries.has_overlay, "holc") and st.toggle(
+        "Show the 1938 redlining map", key="holc", bind="query-params")
+    return period, since, indicator, bool(show_change), bool(show_holc)

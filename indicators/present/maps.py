@@ -5,6 +5,10 @@ Maps draw with no internet: Leaflet and jQuery come from the ``xstatic-leaflet``
 :func:`install_static_assets` and served by Streamlit (``server.enableStaticServing``). No
 basemap tiles are requested (there is no tile server to reach, and the sample city must not sit
 on a real map), so the layers carry their own context: district outlines, labels, a legend.
+Drawing an area (folium's ``Draw`` plugin, :func:`draw_plugin`) uses Leaflet.draw, which setup
+fetches from the npm registry into the virtualenv (:mod:`.vendor`) and
+:func:`install_static_assets` copies beside Leaflet when it is there
+(:func:`drawing_available`).
 
 Payload matters more than server time: geometry is simplified and rounded before it becomes
 GeoJSON (:func:`light_geojson`), and properties are trimmed to what the map shows.
@@ -19,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import folium
+import folium.plugins
 import geopandas as gpd
 import numpy as np
 import shapely
@@ -26,6 +31,8 @@ import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
 from folium.map import FitBounds
 from folium.template import Template
+
+from indicators.present import vendor
 
 STATIC_PREFIX = "/app/static/vendor"
 #: The packages the map assets are copied from.
@@ -46,26 +53,54 @@ OFFLINE_JS = [
     ("jquery", f"{STATIC_PREFIX}/jquery/jquery.min.js"),
 ]
 OFFLINE_CSS = [("leaflet_css", f"{STATIC_PREFIX}/leaflet/leaflet.css")]
+#: Leaflet.draw's folder under static/vendor (its stylesheet finds its sprites in ``images/``).
+DRAW_FOLDER = "leaflet-draw"
+DRAW_JS = [("leaflet_draw_js", f"{STATIC_PREFIX}/{DRAW_FOLDER}/leaflet.draw.js")]
+DRAW_CSS = [("leaflet_draw_css", f"{STATIC_PREFIX}/{DRAW_FOLDER}/leaflet.draw.css")]
+#: Outline of a drawn area: map_layers.SELECTED_COLOUR, the chosen district's outline (not
+#: imported: map_layers imports this module).
+DRAW_COLOUR = "#0b3d33"
 #: Decimal places kept in map coordinates: 5 is about 1 m, far below what a screen shows.
 COORD_DECIMALS = 5
 
 
-def install_static_assets(static_dir: Path) -> list[Path]:
-    """Copy Leaflet and jQuery from their installed packages into ``static_dir/vendor``.
+def install_static_assets(static_dir: Path, draw_source: Path | None = None) -> list[Path]:
+    """Copy Leaflet and jQuery from their installed packages into ``static_dir/vendor``, and
+    Leaflet.draw into ``static_dir/vendor/leaflet-draw`` when setup fetched it.
 
     Idempotent: files already there with the same size are left alone. Returns the files
     copied.
+
+    Parameters
+    ----------
+    static_dir : Path
+        The app's ``static/`` folder.
+    draw_source : Path, optional
+        Where Leaflet.draw was unpacked (:func:`.vendor.install_dir` by default). Its files are
+        copied only when they are intact (:func:`.vendor.files`); otherwise drawing is simply
+        unavailable (:func:`drawing_available`).
     """
+    pairs = [(Path(PACKAGES[package].BASE_DIR) / name, static_dir / "vendor" / target)
+             for package, name, target in ASSETS]
+    source_dir = vendor.install_dir() if draw_source is None else draw_source
+    pairs += [(source_dir / name, static_dir / "vendor" / DRAW_FOLDER / name)
+              for name in vendor.files(source_dir)]
     copied = []
-    for package, name, target in ASSETS:
-        source = Path(PACKAGES[package].BASE_DIR) / name
-        destination = static_dir / "vendor" / target
+    for source, destination in pairs:
         if destination.exists() and destination.stat().st_size == source.stat().st_size:
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, destination)
         copied.append(destination)
     return copied
+
+
+def drawing_available(static_dir: Path) -> bool:
+    """Whether ``static_dir`` holds Leaflet.draw's script, stylesheet and sprites, so a map
+    may carry :func:`draw_plugin` (without them its script fails to load and the whole map
+    script stops)."""
+    folder = static_dir / "vendor" / DRAW_FOLDER
+    return all((folder / name).is_file() for name in vendor.REQUIRED)
 
 
 def offline_map(bounds: tuple[float, float, float, float], **kwargs: object) -> folium.Map:
@@ -94,6 +129,52 @@ def offline_map(bounds: tuple[float, float, float, float], **kwargs: object) -> 
     fmap.get_root().header.add_child(folium.Element(
         "<style>.leaflet-container { background: #f4f4f1; }</style>"))
     return fmap
+
+
+def draw_plugin() -> folium.plugins.Draw:
+    """The drawing tools (folium's ``Draw`` plugin), loading Leaflet.draw from the app; add it
+    to a map only when :func:`drawing_available`.
+
+    The toolbar draws a polygon or a rectangle, nothing else (no line, marker, circle or
+    circle marker: an area is what a page asks for), and lets the user edit and delete what
+    they drew. Polygons may not cross themselves, while drawing or editing, so every shape
+    is a valid simple polygon. Shapes are outlined in :data:`DRAW_COLOUR` (the chosen
+    district's outline colour) with a light fill of it. No export button, and no alert with
+    the geometry on clicking a shape (folium's default).
+
+    folium declares the plugin's assets as the class attributes ``default_js`` and
+    ``default_css`` (cdnjs, Leaflet.draw 1.0.2); this instance overrides them with
+    :data:`DRAW_JS` and :data:`DRAW_CSS` (Leaflet.draw 1.0.4 under ``/app/static/vendor``),
+    as :func:`offline_map` does for Leaflet. ``streamlit_folium.st_folium`` reads the same
+    attributes from each element, so the override holds there too.
+
+    With ``st_folium(...)``, ``all_drawings`` is the list of GeoJSON Features on the map now
+    (after creating, and after an edit or a deletion is saved), ``None`` before the first;
+    ``last_active_drawing`` is the Feature last *created* (an edit or a deletion does not
+    change it, so read ``all_drawings``). A polygon or rectangle is ``{"type": "Feature",
+    "properties": {}, "geometry": {"type": "Polygon", "coordinates": [[[lon, lat], ...,
+    [lon, lat]]]}}``: one ring, closed (first position repeated last), longitude first, six
+    decimals.
+    """
+    shape = {"color": DRAW_COLOUR, "weight": 3, "opacity": 1.0, "fill": True,
+             "fillColor": DRAW_COLOUR, "fillOpacity": 0.15}
+    plugin = folium.plugins.Draw(
+        export=False,
+        position="topleft",
+        show_geometry_on_click=False,
+        draw_options={
+            "polyline": False, "marker": False, "circle": False, "circlemarker": False,
+            "polygon": {"allowIntersection": False, "showArea": False, "shapeOptions": shape},
+            # Leaflet.draw 1.0.4's area text assigns an undeclared variable (a ReferenceError
+            # wherever scripts run strict), so no area in the rectangle's tooltip either.
+            "rectangle": {"showArea": False, "shapeOptions": shape},
+        },
+        edit_options={"poly": {"allowIntersection": False},
+                      "edit": {"selectedPathOptions": {"maintainColor": True}}},
+    )
+    plugin.default_js = list(DRAW_JS)
+    plugin.default_css = list(DRAW_CSS)
+    return plugin
 
 
 def zoom_for_bounds(bounds: tuple[float, float, float, float], width_px: int = 640,

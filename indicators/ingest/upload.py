@@ -1,0 +1,397 @@
+"""Read a boundary a visitor uploads (GeoJSON, a zipped shapefile or a GeoPackage), safely.
+
+Residents and analysts upload their own area's outline to get its profile. The file comes from
+anyone, so it is treated as hostile: its size is capped before it is parsed; a zip is checked
+before anything is unpacked (no absolute paths, no ``..``, no links, no zip bombs) and only the
+shapefile's parts are unpacked, under fixed names, into a private temporary folder deleted once
+read. GDAL only reads; nothing is run or kept. The result is named, valid polygons in EPSG:4326 in
+file order, with sentences saying what was repaired, simplified or left out; what stops the read
+is an :class:`UploadError`.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import shutil
+import stat
+import tempfile
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj.exceptions import CRSError
+
+from indicators import config
+from indicators.ingest.files import parse_json
+
+# Private but small and pure: uploads are repaired exactly as the region's own layers are.
+from indicators.ingest.geography import _polygonal
+from indicators.problems import LayerError, sample_list
+
+#: The most points (vertices) an upload keeps; more are simplified away, so the map stays fast.
+MAX_VERTICES = 100_000
+#: The longest area name kept, in characters.
+MAX_NAME_CHARS = 120
+#: The most files a zip may hold (a shapefile has 3 to 8).
+MAX_MEMBERS = 1_000
+#: The largest unpacked-to-packed size ratio of a zip member (real .shp and .dbf: about 2-20).
+MAX_RATIO = 100
+#: A zip may unpack to at most this many times the upload limit.
+UNPACK_FACTOR = 10
+#: Fields tried, in this order, for each area's name when no field is chosen.
+NAME_FIELDS = ("name", "NAME", "Name", "NAMELSAD", "label", "title", "id")
+
+# Smaller members are never refused for their ratio (a blank-padded .dbf compresses > 100x).
+_RATIO_FLOOR = 1_000_000
+_GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError)
+_GEOJSON_TYPES = {"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString",
+                  "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
+_CRS_EXAMPLES = "for example EPSG:4326 for longitude/latitude, EPSG:2240 for Georgia West State Plane feet"
+_KIND_WORDS = {"Point": "points", "MultiPoint": "points", "LineString": "lines", "MultiLineString": "lines"}
+
+
+@dataclass(frozen=True, eq=False)
+class Upload:
+    """An uploaded boundary, ready for a profile."""
+
+    #: ``name`` (plain text, unique) and ``geometry`` (valid (Multi)Polygon), EPSG:4326, file order.
+    areas: gpd.GeoDataFrame
+    #: Plain sentences for the page: what was repaired, simplified or left out.
+    notes: tuple[str, ...] = ()
+
+
+class UploadError(Exception):
+    """An upload that cannot be used; ``str(exc)`` says in one sentence what is wrong and the fix."""
+
+
+def read_upload(data: bytes, filename: str, *, crs: str | None = None, name_field: str | None = None,
+                max_bytes: int | None = None) -> Upload:
+    """Read an uploaded boundary into named, valid polygons in EPSG:4326.
+
+    Parameters
+    ----------
+    data : bytes
+        The file's contents; the format is told from them (zip, GeoPackage or JSON).
+    filename : str
+        The visitor's name for the file: never a path, its suffix only explains a lone ``.shp``.
+    crs : str, optional
+        The coordinate system to assume when the file declares none (a shapefile without its
+        ``.prj``), e.g. ``"EPSG:2240"``. A file that declares one is read in its own.
+    name_field : str, optional
+        The field of names. Default: the first of :data:`NAME_FIELDS` present, else "Area n".
+    max_bytes : int, optional
+        The size limit. Default: :func:`indicators.config.max_upload_bytes`.
+
+    Returns
+    -------
+    Upload
+        The areas and notes; else an :class:`UploadError` says why (too large, unsafe, unreadable,
+        not placeable on the map, or no areas).
+
+    Examples
+    --------
+    >>> import json
+    >>> square = {"type": "Polygon", "coordinates": [[[-84.40, 33.75], [-84.39, 33.75],
+    ...           [-84.39, 33.76], [-84.40, 33.76], [-84.40, 33.75]]]}
+    >>> upload = read_upload(json.dumps(square).encode(), "area.geojson")
+    >>> upload.areas["name"].tolist(), upload.areas.crs.to_string(), upload.notes
+    (['Area 1'], 'EPSG:4326', ())
+    """
+    limit = config.max_upload_bytes() if max_bytes is None else max_bytes
+    if len(data) > limit:
+        raise UploadError(f"The file is {_megabytes(len(data))}; the limit is {_megabytes(limit)}: upload "
+                          "only your area's outline, or simplify it (QGIS: Vector > Geometry Tools).")
+    if not data:
+        raise UploadError("The file is empty (0 bytes): upload it again.")
+    with tempfile.TemporaryDirectory(prefix="jc-upload-") as tmp:
+        frame, shapefile_without_prj = _read(bytes(data), filename, Path(tmp), limit)
+    field = _name_field(frame, name_field)
+    notes: list[str] = []
+    frame = _polygon_features(frame, notes)
+    frame = _to_storage_crs(frame, crs, shapefile_without_prj)
+    frame = _repaired(frame, notes)
+    geometry = _simplified(shapely.force_2d(frame.geometry.to_numpy()), notes)
+    names = _names(frame[field] if field else [None] * len(frame))
+    areas = gpd.GeoDataFrame({"name": names}, geometry=geometry, crs=config.STORAGE_CRS)
+    return Upload(areas, tuple(notes))
+
+
+def csv_safe(text: str) -> str:
+    r"""Make a text cell inert in a spreadsheet: a value starting with ``=``, ``+``, ``-``,
+    ``@``, a tab or a carriage return is a formula to Excel, so it gets a leading apostrophe.
+    Use it on text written to CSV (area names), never on numbers.
+
+    >>> print(csv_safe('=HYPERLINK("http://x")'), csv_safe("Old Fourth Ward"), sep="\n")
+    '=HYPERLINK("http://x")
+    Old Fourth Ward
+    """
+    return "'" + text if text.startswith(("=", "+", "-", "@", "\t", "\r")) else text
+
+
+def _read(data: bytes, filename: str, folder: Path, limit: int) -> tuple[gpd.GeoDataFrame, str | None]:
+    """Read the file, told by its first bytes; also the shapefile's name if it has no .prj."""
+    layer, missing_prj = None, None
+    if data[:4] in (b"PK\x03\x04", b"PK\x05\x06"):
+        path, missing_prj = _unpack_shapefile(data, folder, limit)
+    elif data[:16] == b"SQLite format 3\x00":
+        path = folder / "upload.gpkg"
+        path.write_bytes(data)
+        layer = _gpkg_layer(path)
+    elif data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")[:1] in (b"{", b"["):
+        _check_geojson(data)
+        path = folder / "upload.geojson"
+        path.write_bytes(data)
+    elif PurePosixPath(filename.replace("\\", "/")).suffix.lower() in (".shp", ".shx", ".dbf", ".prj"):
+        raise UploadError("A shapefile's parts cannot be read one at a time: put the .shp, .shx, "
+                          ".dbf and .prj of the same name into one .zip and upload the .zip.")
+    else:
+        raise _unreadable("it is none of those, so check you chose the right file (a .geojson, a "
+                          ".zip holding a shapefile, or a .gpkg)")
+    try:
+        return gpd.read_file(path, layer=layer, engine="pyogrio"), missing_prj
+    except _GDAL_ERRORS as exc:  # GDAL's words name the temporary path; they stay in the chain
+        raise _unreadable("its contents are damaged, so export it again") from exc
+
+
+def _check_geojson(data: bytes) -> None:
+    """Explain JSON that is broken or is not GeoJSON before GDAL sees it."""
+    try:
+        document = parse_json(data.decode("utf-8-sig", errors="replace"))
+    except LayerError as exc:
+        raise _unreadable(f"{exc.message}; {exc.fix.rstrip('.')}") from None
+    except RecursionError:
+        raise _unreadable("its JSON is nested far too deeply to be a map layer") from None
+    kind = document.get("type") if isinstance(document, dict) else None
+    if kind not in _GEOJSON_TYPES:
+        found = repr(str(kind)[:40]) if kind is not None else "missing"
+        raise UploadError('The file is JSON but not GeoJSON (whose "type" is "FeatureCollection", '
+                          f'"Feature" or a geometry; this file\'s is {found}): export the layer as '
+                          "GeoJSON from your map program, or draw it at geojson.io.")
+
+
+def _unpack_shapefile(data: bytes, folder: Path, limit: int) -> tuple[Path, str | None]:
+    """Check the archive, then unpack its shapefile as ``folder/upload.*`` (archive names never
+    become paths). :mod:`zipfile` never unpacks past a member's declared, checked size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            _check_members(infos := archive.infolist(), limit)
+            shp = _only_shapefile(infos)
+            stem, parts = shp.filename[:-4], {info.filename.lower(): info for info in infos}
+            missing = [PurePosixPath(stem + s).name for s in (".shx", ".dbf")
+                       if (stem + s).lower() not in parts]
+            if missing:
+                raise UploadError(f"The shapefile in the .zip is incomplete ({', '.join(missing)} "
+                                  "missing): zip it again with every file of the same name (.shp, "
+                                  ".shx, .dbf and .prj).")
+            for suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
+                if (info := parts.get((stem + suffix).lower())) is not None:
+                    with archive.open(info) as source, (folder / f"upload{suffix}").open("wb") as out:
+                        shutil.copyfileobj(source, out)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        raise _unreadable("the .zip is damaged, locked or packed in a way this page cannot open, "
+                          "so zip the files again") from exc
+    has_prj = (stem + ".prj").lower() in parts
+    return folder / "upload.shp", None if has_prj else PurePosixPath(shp.filename).name
+
+
+def _check_members(infos: list[zipfile.ZipInfo], limit: int) -> None:
+    if len(infos) > MAX_MEMBERS:
+        raise UploadError(f"The .zip holds {len(infos):,} files, more than the {MAX_MEMBERS:,} this "
+                          "page opens: zip only the shapefile's own files (.shp, .shx, .dbf, .prj).")
+    for info in infos:
+        name = info.filename
+        unsafe = ("has an absolute path" if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name)
+                  else "leads out of its folder" if ".." in re.split(r"[\\/]", name)
+                  else "is a symbolic link" if stat.S_ISLNK(info.external_attr >> 16) else None)
+        if unsafe:
+            raise UploadError(f"The .zip holds a file that {unsafe} ({name[:80]!r}), which is not "
+                              "allowed: zip the files themselves again, from inside their folder.")
+        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise UploadError(f"The .zip member {name[:80]!r} unpacks to more than {MAX_RATIO} times "
+                              "its packed size, as harmful 'zip bombs' do, so the archive was "
+                              "refused: zip the shapefile's files again with ordinary compression.")
+    if (total := sum(info.file_size for info in infos)) > UNPACK_FACTOR * limit:
+        raise UploadError(f"The .zip unpacks to {_megabytes(total)}, more than {UNPACK_FACTOR} times "
+                          f"the {_megabytes(limit)} upload limit: zip only the shapefile of your area.")
+
+
+def _only_shapefile(infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
+    # macOS adds a __MACOSX/._name copy of every file; those are not shapefiles.
+    real = [i for i in infos if not i.is_dir() and "__MACOSX" not in i.filename.split("/")
+            and not PurePosixPath(i.filename).name.startswith("._")]
+    shps = [i for i in real if i.filename.lower().endswith(".shp")]
+    if len(shps) == 1:
+        return shps[0]
+    if not shps:
+        held = sample_list([PurePosixPath(i.filename).name for i in real]) or "nothing"
+        raise UploadError(f"The .zip holds no shapefile (.shp), only {held}: zip the .shp together "
+                          "with its .shx, .dbf and .prj and upload that.")
+    raise UploadError(f"The .zip holds {len(shps)} shapefiles ({sample_list([i.filename for i in shps])}), "
+                      "so it is not clear which is your area: upload a .zip holding only that one.")
+
+
+def _gpkg_layer(path: Path) -> str:
+    """The GeoPackage's one layer of areas, else its first map layer (its type is explained later)."""
+    try:
+        layers = [(str(name), kind) for name, kind in pyogrio.list_layers(path)]
+    except _GDAL_ERRORS as exc:
+        raise _unreadable("the GeoPackage is damaged, so export it again") from exc
+    areas = [name for name, kind in layers if kind and ("Polygon" in kind or "Surface" in kind)]
+    if len(areas) > 1:
+        raise UploadError(f"The GeoPackage holds {len(areas)} layers of areas ({sample_list(areas)}), "
+                          "so it is not clear which is yours: save that layer alone and upload it.")
+    if not (mapped := areas or [name for name, kind in layers if kind]):
+        raise UploadError("The GeoPackage holds no map layer, only tables: save the layer of your "
+                          "area into it, or export that layer as GeoJSON.")
+    return mapped[0]
+
+
+def _polygon_features(frame: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
+    """Keep the features that are areas; note the empty and non-polygon ones left out."""
+    empty = (frame.geometry.isna() | frame.geometry.is_empty).to_numpy()
+    if empty.all():
+        raise UploadError("The file holds no shapes: export the layer again with your area in it.")
+    kinds = frame.geometry.geom_type.to_numpy()
+    polygonal = ~empty & np.isin(kinds, ["Polygon", "MultiPolygon"])
+    other = ~empty & ~polygonal
+    words = " and ".join(sorted({_KIND_WORDS.get(str(k), f"{k} features") for k in kinds[other]}))
+    if not polygonal.any():
+        raise UploadError(f"The file holds {words}, not areas: draw or upload the outline of the "
+                          "area (a polygon).")
+    if n := int(empty.sum()):
+        notes.append(f"Left out {_count(n, 'feature')} with no geometry.")
+    if n := int(other.sum()):
+        notes.append(f"Left out {_count(n, 'non-area feature')} ({words}); only areas are profiled.")
+    return frame[polygonal].reset_index(drop=True)
+
+
+def _to_storage_crs(frame: gpd.GeoDataFrame, crs: str | None, no_prj: str | None) -> gpd.GeoDataFrame:
+    """Place the coordinates (declared, else ``crs``), check they can be, and reproject."""
+    if frame.crs is None:
+        if crs is None and no_prj:
+            raise UploadError(f"The shapefile {no_prj} has no .prj file, so its coordinate system is "
+                              "unknown: add the .prj from the same download, or choose the coordinate "
+                              f"system ({_CRS_EXAMPLES}).")
+        if crs is None:
+            raise UploadError("The file does not say which coordinate system its coordinates are "
+                              f"in, so they cannot be placed: choose it ({_CRS_EXAMPLES}).")
+        try:
+            frame = frame.set_crs(crs.strip())
+        except CRSError:
+            raise UploadError(f"The coordinate system {crs[:40]!r} is not one this page knows: choose "
+                              f"one by its EPSG code ({_CRS_EXAMPLES}).") from None
+    x0, y0, x1, y1 = frame.total_bounds
+    if frame.crs.is_geographic and (max(-x0, x1) > 180 or max(-y0, y1) > 90):
+        raise UploadError(f"The coordinates are declared as longitude/latitude ({frame.crs.to_string()}) "
+                          f"but run from {x0:,.0f} to {x1:,.0f} across and {y0:,.0f} to {y1:,.0f} up, "
+                          "which no longitude or latitude can: export the file again in its real "
+                          "coordinate system (with a shapefile, include the .prj that came with it).")
+    frame = frame.to_crs(config.STORAGE_CRS)
+    x0, y0, x1, y1 = frame.total_bounds
+    if not (np.isfinite([x0, y0, x1, y1]).all() and max(-x0, x1) <= 180 and max(-y0, y1) <= 90):
+        raise UploadError("The coordinates do not land on the Earth in the coordinate system they "
+                          "are said to be in: check it (the .prj, or the one you chose).")
+    return frame
+
+
+def _repaired(frame: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
+    """Repair invalid outlines (a bow-tie, say) into their polygonal parts; drop empty results."""
+    geometry = frame.geometry.to_numpy().copy()
+    invalid = ~shapely.is_valid(geometry)
+    if not invalid.any():
+        return frame
+    geometry[invalid] = [_polygonal(g) for g in shapely.make_valid(geometry[invalid])]
+    lost = np.array([g is None for g in geometry])
+    if lost.all():
+        raise UploadError("No area is left once the file's outlines are repaired (they enclose no "
+                          "area): draw the outline again as one closed shape.")
+    if n := int(invalid.sum() - lost.sum()):
+        notes.append(f"Repaired {_count(n, 'area')} with crossing edges or other outline errors; "
+                     "check the shape on the map.")
+    if n := int(lost.sum()):
+        notes.append(f"Left out {_count(n, 'outline')} enclosing no area once repaired.")
+    frame = frame.set_geometry(gpd.GeoSeries(geometry, index=frame.index, crs=frame.crs))
+    return frame[~lost].reset_index(drop=True)
+
+
+def _simplified(geometry: np.ndarray, notes: list[str]) -> np.ndarray:
+    """Simplify past :data:`MAX_VERTICES` points, from 1e-5 degrees (~1 m) doubled each try."""
+    before = int(shapely.get_num_coordinates(geometry).sum())
+    if before <= MAX_VERTICES:
+        return geometry
+    tolerance = 1e-5
+    for _ in range(30):  # 1e-5 * 2**30 degrees is wider than the Earth: then nothing is left to cut
+        simplified = shapely.simplify(geometry, tolerance, preserve_topology=True)
+        if (after := int(shapely.get_num_coordinates(simplified).sum())) <= MAX_VERTICES:
+            break
+        tolerance *= 2
+    else:
+        raise UploadError(f"The file has {before:,} points in {len(geometry):,} areas, too many to "
+                          f"simplify under the {MAX_VERTICES:,} this page works with: upload fewer "
+                          "areas at a time.")
+    notes.append(f"The {'outline was' if len(geometry) == 1 else 'outlines were'} simplified from "
+                 f"{before:,} to {after:,} points (edges moved by up to about {tolerance * 111_320:,.0f} "
+                 f"m) to stay under {MAX_VERTICES:,}; the profile uses the simplified outline.")
+    return simplified
+
+
+def _name_field(frame: gpd.GeoDataFrame, name_field: str | None) -> str | None:
+    fields = [str(c) for c in frame.columns if c != frame.geometry.name]
+    if name_field is None:
+        return next((f for f in NAME_FIELDS if f in fields), None)
+    if name_field in fields:
+        return name_field
+    listed = f"its fields are {sample_list(fields, 10)}" if fields else "it has no fields"
+    raise UploadError(f"The file has no field named {name_field[:60]!r} ({listed}): choose one of "
+                      "its fields for the names, or none to number the areas.")
+
+
+def _names(values: Iterable[object]) -> list[str]:
+    """Names as plain text (whitespace runs and control characters made one space, cut to
+    :data:`MAX_NAME_CHARS`; HTML kept: pages escape it), else "Area n", unique by " (2)"..."""
+    texts = ["".join(ch if ch.isprintable() else " " for ch in _text(v)) for v in values]
+    names = [" ".join(text.split())[:MAX_NAME_CHARS].rstrip() or f"Area {i}"
+             for i, text in enumerate(texts, start=1)]
+    seen: dict[str, int] = {}  # each name given, in order -> the last suffix used for it
+    for name in names:
+        candidate = name
+        while candidate in seen:
+            seen[name] += 1
+            candidate = f"{name} ({seen[name]})"
+        seen[candidate] = 1
+    return list(seen)
+
+
+def _text(value: object) -> str:
+    """A cell as text: missing is "", and a numeric id read as 3.0 is "3"."""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else str(int(value)) if value.is_integer() else str(value)
+    return "" if value is None or value is pd.NA or value is pd.NaT else str(value)
+
+
+def _unreadable(why: str) -> UploadError:
+    return UploadError(f"The file could not be read as GeoJSON, a zipped shapefile or a GeoPackage: {why}.")
+
+
+def _megabytes(size: float) -> str:
+    """A size in MB, to one decimal, or two significant digits when small.
+
+    >>> _megabytes(23_400_000), _megabytes(20_000_000), _megabytes(1_234)
+    ('23.4 MB', '20 MB', '0.0012 MB')
+    """
+    value = size / 1_000_000
+    text = f"{value:.1f}".rstrip("0").rstrip(".") if value >= 0.1 else f"{value:.2g}"
+    return f"{text} MB"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
