@@ -10,6 +10,7 @@ from streamlit_folium import st_folium
 
 from indicators.metrics.registry import Indicator
 from indicators.present import areas, change, map_layers, maps, profile, queries, tables
+from indicators.present.formatting import escape_markdown
 from indicators.present.places import district_of_unit, find_district
 from ui import frame, own_area
 from ui.cards import downloads, draw_cards
@@ -142,7 +143,7 @@ def area_view(region: str) -> None:
     period, since, indicator, show_change, show_holc = map_controls()
     area = own_area.current_area(how, period)
     for note in notes:
-        st.caption(note)
+        st.caption(escape_markdown(note))
     draw_map(indicator, period, since if show_change else None, show_holc, area=area,
              drawing=how == "draw")
     if area is None:
@@ -155,7 +156,7 @@ def area_view(region: str) -> None:
                                 load(queries.source_lines), moved, since or "")
     several = len(load(queries.periods)) > 1
     place = area.name
-    st.subheader(f"How {place} is doing" + (f" in {period}" if several else ""))
+    st.subheader(f"How {escape_markdown(place)} is doing" + (f" in {period}" if several else ""))
     st.caption(areas.method_note(made.summary.iloc[0], region))
     draw_cards(rows, place, region)
     with st.expander("Which tracts make up your area"):

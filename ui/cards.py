@@ -8,6 +8,7 @@ import streamlit as st
 
 from indicators.metrics.framework import COMMITMENTS
 from indicators.present import profile, queries
+from indicators.present.formatting import escape_markdown
 from indicators.present.profile import ProfileRow
 from ui.data import load
 
@@ -16,6 +17,7 @@ def draw_cards(rows: list[ProfileRow], place: str, region: str) -> None:
     """Every indicator of ``place`` as a card: the sentence, against the region, the change
     since the previous period, the margin of error, reliability and source."""
     grouped = profile.by_commitment(rows)
+    place, region = escape_markdown(place), escape_markdown(region)  # names come from files and links
     for tab, commitment in zip(st.tabs([c.resident_heading for c in COMMITMENTS]), COMMITMENTS,
                                strict=True):
         with tab:

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from indicators.ingest.upload import UploadError, read_upload
 
+from indicators.ingest.upload import UploadError, read_upload
 from indicators.metrics.areas import AreaError, AreaProfile
 from indicators.present import areas, queries
+from indicators.present.formatting import escape_markdown
 from indicators.store.areas import area_changes
 from ui.data import load, profiler
 
@@ -72,7 +73,7 @@ def upload_box() -> list[str]:
     try:
         upload = read_upload(file.getvalue(), file.name, crs=crs)
     except UploadError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(escape_markdown(str(exc)), icon=":material/error:")
         return []
     names = list(upload.areas["name"])
     index = 0
@@ -127,7 +128,7 @@ def current_area(how: str, period: str) -> OwnArea | None:
         name = (st.query_params.get("name") or YOUR_AREA)[:120]
         return OwnArea(areas.one_area(areas.decode_area(text), name), name)
     except AreaError as exc:
-        st.warning(str(exc), icon=":material/warning:")
+        st.warning(escape_markdown(str(exc)), icon=":material/warning:")
         return None
 
 
@@ -139,6 +140,6 @@ def profile(area: OwnArea, period: str, since: str | None) -> tuple[AreaProfile,
         moved = (area_changes(profiler(since), profiler(period), area.frame).set_index("indicator_id")
                  if since else None)
     except AreaError as exc:
-        st.warning(str(exc), icon=":material/warning:")
+        st.warning(escape_markdown(str(exc)), icon=":material/warning:")
         return None
     return made, moved

@@ -122,3 +122,19 @@ def comparison(value: float, moe: float, other: float, other_moe: float) -> str:
     if abs(diff) <= threshold:
         return "about the same as"
     return "higher than" if diff > 0 else "lower than"
+
+
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$"
+
+
+def escape_markdown(text: str) -> str:
+    r"""Text as Streamlit's Markdown shows it literally: every character Markdown (or its
+    embedded HTML and maths) would act on is escaped, so a name from a file or a link can never
+    become a link, a heading or markup.
+
+    Examples
+    --------
+    >>> escape_markdown("[click](javascript:alert(1)) <b>*Oak*</b> $5")
+    '\\[click\\]\\(javascript:alert\\(1\\)\\) \\<b\\>\\*Oak\\*\\</b\\> \\$5'
+    """
+    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.ingest.upload import csv_safe
 from indicators.metrics.framework import COMMITMENT_NAMES, commitment
 from indicators.metrics.registry import BY_ID, INDICATORS, Indicator
 from indicators.present.change import change_sentence
@@ -136,7 +137,7 @@ def file_stem(name: str) -> str:
 def profile_csv(district: str, rows: list[ProfileRow]) -> str:
     """The profile's numbers as CSV (one row per indicator, raw values and formatted text)."""
     frame = pd.DataFrame([{
-        "district": district, "commitment": BY_ID[r.indicator_id].commitment,
+        "district": csv_safe(district), "commitment": BY_ID[r.indicator_id].commitment,
         "indicator_id": r.indicator_id, "indicator": BY_ID[r.indicator_id].label,
         "value": r.value, "moe_90": r.moe, "reliability": r.reliability,
         "region_value": r.region_value, "statement": r.sentence, "change": r.change,
