@@ -5,11 +5,17 @@ factory used by the reader and bad-input tests."""
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from indicators.store.build import build
+from tests import appserver
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 PROJECT = Path(__file__).resolve().parent.parent
 REGIONS = Path(__file__).resolve().parent / "regions"
@@ -42,6 +48,22 @@ def real_region(name: str, tmp: Path) -> Path:
     copy.mkdir(parents=True, exist_ok=True)
     (copy / "manifest.toml").write_text(text.replace("../../../../shared/data", str(SHARED)))
     return copy
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One headless Chromium (Debian's) for every browser test of the session: Playwright's
+    sync API runs one event loop per thread, so a second ``sync_playwright()`` while this one
+    is open would be refused."""
+    if not appserver.CHROMIUM.exists():
+        pytest.skip(f"{appserver.CHROMIUM} not found: the browser tests need Debian's chromium")
+    sync_api = pytest.importorskip("playwright.sync_api",
+                                   reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(appserver.CHROMIUM),
+                                              args=appserver.CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
 
 
 @pytest.fixture

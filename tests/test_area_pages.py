@@ -100,6 +100,10 @@ def test_projects_show_their_own_boundary(app):
     assert "The project's own boundary" in text
     assert "Downtown Renewal corridor blocks: the project's interim boundary" in text
     assert "The project's boundary (Downtown Renewal corridor blocks) from 2014-2018" in text
+    since = next(df.value for df in at.dataframe if "Target" in df.value.columns
+                 and "Then" in df.value.columns)
+    assert list(since["Indicator"][:2]) == ["Rent burden", "Severe rent burden"]  # its targets
+    assert (since["Target"][:2] == "yes").all()
     plain = app("project", {"project": "Westside United"})
     assert "The project's own boundary" not in text_of(plain)
     portfolio = app("portfolio")

@@ -14,8 +14,10 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from shapely.geometry import box
+from shapely.geometry import Polygon, box, mapping, shape
 
+from indicators.certification.boundaries import MAX_VERTICES, check_geometry
+from indicators.certification.checks import RecordError
 from indicators.cli import main
 from indicators.metrics.areas import AreaError
 from indicators.present import areas
@@ -188,6 +190,35 @@ def test_a_union_of_tracts_is_one_area(sample_db: Path):
     with pytest.raises(AreaError, match="None of the chosen tracts"):
         areas.union_of(units, "geoid", ["99999999999"], "x")
     assert math.isfinite(made.values.set_index("indicator_id").loc["poverty", "value"])
+
+
+def test_a_projects_boundary_is_checked_before_it_is_stored():
+    bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]]}
+    repaired = shape(json.loads(check_geometry(bowtie)))
+    assert repaired.is_valid and repaired.area == pytest.approx(2.0)  # two triangles of 1
+    assert all(p.exterior.is_ccw for p in repaired.geoms)
+    holed = Polygon([(0, 0), (0, 4), (4, 4), (4, 0)], [[(1, 1), (2, 1), (2, 2), (1, 2)]])
+    kept = shape(json.loads(check_geometry(mapping(holed))))
+    assert kept.exterior.is_ccw and not kept.interiors[0].is_ccw and kept.area == 15.0
+    feature = {"type": "Feature", "properties": {}, "geometry": mapping(box(1, 1, 2, 2))}
+    assert shape(json.loads(check_geometry(json.dumps(feature)))).equals(box(1, 1, 2, 2))
+    refusals = {
+        "not a GeoJSON geometry": "{not json",
+        "no area": {"type": "LineString", "coordinates": [[0, 0], [1, 1]]},
+        "not longitude and latitude": mapping(box(500_000, 3_700_000, 501_000, 3_701_000)),
+        "too small": mapping(box(0, 0, 1e-8, 1e-8)),
+    }
+    for said, value in refusals.items():
+        with pytest.raises(RecordError, match=said):
+            check_geometry(value)
+
+
+def test_a_boundary_with_too_many_points_is_simplified_to_the_limit():
+    ring = [(math.cos(t) * 0.01, math.sin(t) * 0.01)
+            for t in np.linspace(0, 2 * math.pi, MAX_VERTICES * 2, endpoint=False)]
+    stored = shape(json.loads(check_geometry(mapping(Polygon(ring)))))
+    assert len(stored.exterior.coords) <= MAX_VERTICES
+    assert stored.area == pytest.approx(math.pi * 0.01 ** 2, rel=1e-3)
 
 
 @pytest.mark.realdata

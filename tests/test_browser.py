@@ -91,20 +91,6 @@ IGNORED_CONSOLE = (
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """One headless Chromium (Debian's) for every test."""
-    if not appserver.CHROMIUM.exists():
-        pytest.skip(f"{appserver.CHROMIUM} not found: the browser tests need Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(appserver.CHROMIUM),
-                                              args=appserver.CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="session")
 def app_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``streamlit run app.py`` on a free port with a fresh data folder; the first page load
     (which builds the sample database) is waited for here, so tests see a warm server."""

@@ -27,13 +27,16 @@ import threading
 import urllib.error
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import folium
 import folium.elements
 import pytest
 
 from indicators.present import map_layers, maps, vendor
-from tests import appserver
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 INSTALLED = vendor.install_dir()
 SHARE = Path(sys.prefix) / "share" / vendor.NAME
@@ -290,10 +293,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
 
 @pytest.mark.browser
 @needs_fetched
-def test_a_polygon_is_drawn_by_mouse_offline(served: tuple[str, Path]):
-    if not appserver.CHROMIUM.exists():
-        pytest.skip(f"{appserver.CHROMIUM} not found: the browser tests need Debian's chromium")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+def test_a_polygon_is_drawn_by_mouse_offline(served: tuple[str, Path], browser: Browser):
     base, root = served
     maps.install_static_assets(root / "app" / "static")
     fmap, _ = drawing_map()
@@ -303,58 +303,55 @@ def test_a_polygon_is_drawn_by_mouse_offline(served: tuple[str, Path]):
     errors: list[str] = []
     refused: list[str] = []
     responses: dict[str, int] = {}
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(appserver.CHROMIUM),
-                                             args=appserver.CHROMIUM_ARGS)
-        try:
-            context = browser.new_context(viewport={"width": 1000, "height": 700})
-            context.set_default_timeout(15_000)
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    try:
+        context.set_default_timeout(15_000)
 
-            def only_local(route: object) -> None:
-                if route.request.url.startswith(f"{base}/"):
-                    route.continue_()
-                else:
-                    refused.append(route.request.url)
-                    route.abort()
+        def only_local(route: object) -> None:
+            if route.request.url.startswith(f"{base}/"):
+                route.continue_()
+            else:
+                refused.append(route.request.url)
+                route.abort()
 
-            context.route("**/*", only_local)
-            page = context.new_page()
-            page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}")
-                    if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(f"uncaught error: {e}"))
-            page.on("response", lambda r: responses.__setitem__(r.url, r.status))
-            page.goto(f"{base}/map.html")
+        context.route("**/*", only_local)
+        page = context.new_page()
+        page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}")
+                if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(f"uncaught error: {e}"))
+        page.on("response", lambda r: responses.__setitem__(r.url, r.status))
+        page.goto(f"{base}/map.html")
 
-            tool = page.locator(".leaflet-draw-draw-polygon")
-            tool.wait_for(state="visible")
-            assert page.locator(".leaflet-draw-draw-rectangle").is_visible()
-            for absent in ("polyline", "marker", "circle", "circlemarker"):
-                assert page.locator(f".leaflet-draw-draw-{absent}").count() == 0
-            assert page.locator(".leaflet-draw-edit-edit").is_visible()
-            # The toolbar's icons come from the sprite its stylesheet names, served locally.
-            sprite = f"{base}/app/static/vendor/leaflet-draw/images/spritesheet.svg"
-            page.wait_for_function("() => performance.getEntriesByType('resource')"
-                                   ".some(e => e.name.endsWith('/images/spritesheet.svg'))")
-            assert "spritesheet" in tool.evaluate("a => getComputedStyle(a).backgroundImage")
-            paths = page.locator("path.leaflet-interactive")
-            before = paths.count()
-            assert before == 1  # the GeoJSON square
+        tool = page.locator(".leaflet-draw-draw-polygon")
+        tool.wait_for(state="visible")
+        assert page.locator(".leaflet-draw-draw-rectangle").is_visible()
+        for absent in ("polyline", "marker", "circle", "circlemarker"):
+            assert page.locator(f".leaflet-draw-draw-{absent}").count() == 0
+        assert page.locator(".leaflet-draw-edit-edit").is_visible()
+        # The toolbar's icons come from the sprite its stylesheet names, served locally.
+        sprite = f"{base}/app/static/vendor/leaflet-draw/images/spritesheet.svg"
+        page.wait_for_function("() => performance.getEntriesByType('resource')"
+                               ".some(e => e.name.endsWith('/images/spritesheet.svg'))")
+        assert "spritesheet" in tool.evaluate("a => getComputedStyle(a).backgroundImage")
+        paths = page.locator("path.leaflet-interactive")
+        before = paths.count()
+        assert before == 1  # the GeoJSON square
 
-            page.evaluate(f"""() => {{ window.__drawn = null;
-                {map_var}.on('draw:created', e => {{ window.__drawn = e.layer.toGeoJSON(); }}); }}""")
-            tool.click()
-            box = page.locator(f"#{map_var}").bounding_box()
-            corners = [(0.35, 0.35), (0.65, 0.35), (0.65, 0.65), (0.35, 0.65)]
-            points = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in corners]
-            for x, y in [*points, points[0]]:  # the first point again closes the polygon
-                page.mouse.click(x, y)
-                page.wait_for_timeout(200)  # Leaflet.draw ignores clicks 50 ms after a vertex
-            page.wait_for_function("() => window.__drawn !== null")
-            drawn = page.evaluate("() => window.__drawn")
-            assert paths.count() == before + 1
-            assert paths.last.get_attribute("stroke") == maps.DRAW_COLOUR
-        finally:
-            browser.close()
+        page.evaluate(f"""() => {{ window.__drawn = null;
+            {map_var}.on('draw:created', e => {{ window.__drawn = e.layer.toGeoJSON(); }}); }}""")
+        tool.click()
+        box = page.locator(f"#{map_var}").bounding_box()
+        corners = [(0.35, 0.35), (0.65, 0.35), (0.65, 0.65), (0.35, 0.65)]
+        points = [(box["x"] + fx * box["width"], box["y"] + fy * box["height"]) for fx, fy in corners]
+        for x, y in [*points, points[0]]:  # the first point again closes the polygon
+            page.mouse.click(x, y)
+            page.wait_for_timeout(200)  # Leaflet.draw ignores clicks 50 ms after a vertex
+        page.wait_for_function("() => window.__drawn !== null")
+        drawn = page.evaluate("() => window.__drawn")
+        assert paths.count() == before + 1
+        assert paths.last.get_attribute("stroke") == maps.DRAW_COLOUR
+    finally:
+        context.close()
 
     assert responses.get(sprite) == 200
     assert not [url for url, status in responses.items() if status >= 400]

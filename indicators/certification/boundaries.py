@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
+from shapely.geometry.polygon import orient
 
 from indicators import config
 from indicators.certification.checks import RecordError
@@ -46,6 +48,11 @@ def check_geometry(value: object) -> str:
     >>> check_geometry({"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]})
     '{"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]}'
 
+    A clockwise ring is turned counter-clockwise, as GeoJSON asks:
+
+    >>> check_geometry({"type": "Polygon", "coordinates": [[[0, 0], [1, 1], [1, 0], [0, 0]]]})
+    '{"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]}'
+
     Raises
     ------
     RecordError
@@ -67,7 +74,7 @@ def check_geometry(value: object) -> str:
     if not parts or sum(p.area for p in parts) == 0:
         raise RecordError("the boundary has no area: it must be a polygon (the project's outline), "
                           "not points or lines.")
-    geometry = shapely.union_all(parts)
+    geometry = parts[0] if len(parts) == 1 else shapely.union_all(parts)
     minx, miny, maxx, maxy = geometry.bounds
     if minx < -180 or maxx > 180 or miny < -90 or maxy > 90:
         raise RecordError("the boundary's coordinates are not longitude and latitude; upload it "
@@ -76,8 +83,21 @@ def check_geometry(value: object) -> str:
     while shapely.get_num_coordinates(geometry) > MAX_VERTICES:
         geometry = shapely.simplify(geometry, tolerance, preserve_topology=True)
         tolerance *= 2
-    rounded = shapely.set_precision(geometry, 10 ** -DECIMALS)
+    rounded = shapely.transform(geometry, lambda xy: np.round(xy, DECIMALS))
+    if not shapely.is_valid(rounded):  # rounding folded a sliver: let GEOS snap it instead
+        rounded = shapely.set_precision(geometry, 10 ** -DECIMALS)
+    if rounded.is_empty or rounded.geom_type not in ("Polygon", "MultiPolygon"):
+        raise RecordError("the boundary is too small to keep (under about 10 cm across); upload "
+                          "the project's outline.")
+    rounded = _counter_clockwise(rounded)
     return json.dumps(mapping(rounded))
+
+
+def _counter_clockwise(geometry: shapely.Geometry) -> shapely.Geometry:
+    """Outer rings counter-clockwise and holes clockwise, as GeoJSON (RFC 7946) asks."""
+    if geometry.geom_type == "Polygon":
+        return orient(geometry, 1.0)
+    return shapely.MultiPolygon([orient(p, 1.0) for p in geometry.geoms])
 
 
 def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
