@@ -19,6 +19,7 @@ from shapely.geometry import Polygon, box, mapping, shape
 from indicators.certification.boundaries import MAX_VERTICES, check_geometry
 from indicators.certification.checks import RecordError
 from indicators.cli import main
+from indicators.metrics import areas as area_maths
 from indicators.metrics.areas import AreaError
 from indicators.present import areas
 from indicators.store.areas import AreaProfiler, area_changes
@@ -190,6 +191,27 @@ def test_a_union_of_tracts_is_one_area(sample_db: Path):
     with pytest.raises(AreaError, match="None of the chosen tracts"):
         areas.union_of(units, "geoid", ["99999999999"], "x")
     assert math.isfinite(made.values.set_index("indicator_id").loc["poverty", "value"])
+
+
+def test_many_areas_in_threads_weigh_the_same_as_one_by_one(sample_db: Path,
+                                                             monkeypatch: pytest.MonkeyPatch):
+    profiler = profiler_of(sample_db)
+    rng = np.random.default_rng(4)
+    minx, miny, maxx, maxy = profiler.inputs.units.total_bounds
+    x, y = rng.uniform(minx, maxx, 450), rng.uniform(miny, maxy, 450)
+    size = rng.uniform(0.002, 0.02, 450)
+    many = gpd.GeoDataFrame({"name": [f"a{i}" for i in range(450)]},
+                            geometry=[box(a, b, a + s, b + s) for a, b, s in zip(x, y, size, strict=True)],
+                            crs="EPSG:4326")
+    geoms, ids = area_maths.to_equal_area(many), many["name"].tolist()
+    monkeypatch.setattr(area_maths.os, "cpu_count", lambda: 4)
+    threaded = profiler.index.weights(geoms, ids).matrix
+    monkeypatch.setattr(area_maths, "MAX_THREADS", 1)
+    serial = profiler.index.weights(geoms, ids).matrix
+    assert threaded.nnz > 1000 and (threaded != serial).nnz == 0
+    one_by_one = [profiler.index.weights(geoms[i:i + 1], ids[i:i + 1]).matrix for i in range(0, 450, 37)]
+    for row, alone in zip(range(0, 450, 37), one_by_one, strict=True):
+        assert (threaded[row] != alone).nnz == 0
 
 
 def test_a_projects_boundary_is_checked_before_it_is_stored():

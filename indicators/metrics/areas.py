@@ -16,6 +16,9 @@ inputs; nothing a visitor draws is stored).
 
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -41,6 +44,9 @@ WHOLE = 0.999
 #: A unit counts as touched (in the area's summary) from this share on; smaller pieces are the
 #: slivers of boundaries drawn or digitised apart (they still count, by their weight).
 TOUCHED = 0.01
+#: Areas per thread from which many areas are profiled in threads, and at most how many.
+PARALLEL_AREAS = 100
+MAX_THREADS = 8
 
 
 class AreaError(ValueError):
@@ -56,16 +62,14 @@ class UnitIndex:
     geometry: np.ndarray
     area: np.ndarray
     tree: shapely.STRtree
-    extent: shapely.Geometry
 
     @classmethod
     def of(cls, units: gpd.GeoDataFrame) -> UnitIndex:
         """From units with ``geoid`` and geometry in any CRS, in the order given."""
         geometry = np.asarray(units.to_crs(EQUAL_AREA_CRS).geometry.array)
         shapely.prepare(geometry)
-        extent = shapely.union_all(geometry)
         return cls(tuple(units["geoid"].astype(str)), geometry, shapely.area(geometry),
-                   shapely.STRtree(geometry), extent)
+                   shapely.STRtree(geometry))
 
     def weights(self, areas: np.ndarray, ids: list[str]) -> Weights:
         """Rows ``ids``: the share of each unit inside each area (areas in the equal-area CRS).
@@ -79,6 +83,16 @@ class UnitIndex:
         >>> index.weights(np.array([box(0, 0, 1.5, 1)]), ["mine"]).matrix.toarray().tolist()
         [[1.0, 0.5]]
         """
+        area_i, unit_i, weight = _in_threads(self._shares, areas)
+        keep = weight > MIN_WEIGHT
+        matrix = sparse.csr_matrix((weight[keep], (area_i[keep], unit_i[keep])),
+                                   shape=(len(ids), len(self.geoids)))
+        return Weights(tuple(ids), self.geoids, matrix)
+
+
+    def _shares(self, areas: np.ndarray, first: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(area, unit, share of the unit inside the area) for every area and unit that meet;
+        the areas are numbered from ``first``."""
         area_i, unit_i = self.tree.query(areas, predicate="intersects")
         inside = shapely.contains_properly(areas[area_i], self.geometry[unit_i])
         shared = self.area[unit_i].copy()
@@ -88,10 +102,31 @@ class UnitIndex:
                                                                 areas[area_i[partial]]))
         with np.errstate(divide="ignore", invalid="ignore"):
             weight = np.where(self.area[unit_i] > 0, np.minimum(shared / self.area[unit_i], 1.0), 0.0)
-        keep = weight > MIN_WEIGHT
-        matrix = sparse.csr_matrix((weight[keep], (area_i[keep], unit_i[keep])),
-                                   shape=(len(ids), len(self.geoids)))
-        return Weights(tuple(ids), self.geoids, matrix)
+        return area_i + first, unit_i, weight
+
+
+@dataclass(frozen=True)
+class UnitComposites:
+    """The composite indexes' unit values (from ``indicator_values``) as arrays in the units'
+    order, with each one's method and layer: made once per period, so an area's composite is
+    one weighted mean, however large the region."""
+
+    values: dict[str, tuple[np.ndarray, str, int]]
+
+    @classmethod
+    def of(cls, unit_values: pd.DataFrame, geoids: list[str] | tuple[str, ...]) -> UnitComposites:
+        """From a period's unit rows of ``indicator_values`` (``indicator_id``, ``geo_id``,
+        ``value``, ``method``, ``layer_id``)."""
+        composites = {i.id for i in INDICATORS if i.index is not None}
+        mine = unit_values[unit_values["indicator_id"].isin(composites)]
+        order = pd.Index(list(geoids))
+        values = {}
+        for indicator_id, rows in mine.groupby("indicator_id", sort=False):
+            array = np.full(len(order), np.nan)
+            at = order.get_indexer(rows["geo_id"])
+            array[at[at >= 0]] = rows["value"].to_numpy(dtype=float)[at >= 0]
+            values[str(indicator_id)] = (array, str(rows["method"].iloc[0]), rows["layer_id"].iloc[0])
+        return cls(values)
 
 
 @dataclass(frozen=True)
@@ -127,7 +162,7 @@ def to_equal_area(areas: gpd.GeoDataFrame) -> np.ndarray:
     return geoms
 
 
-def profile_areas(inputs: Inputs, unit_values: pd.DataFrame, index: UnitIndex,
+def profile_areas(inputs: Inputs, composites: UnitComposites, index: UnitIndex,
                   areas: gpd.GeoDataFrame, region_name: str = "the region",
                   skip_empty: bool = False) -> AreaProfile:
     """Every registry indicator for each area of ``areas`` (columns ``name``, geometry).
@@ -136,8 +171,8 @@ def profile_areas(inputs: Inputs, unit_values: pd.DataFrame, index: UnitIndex,
     ----------
     inputs : Inputs
         The period's units and layers' values, in the order of ``index``.
-    unit_values : pandas.DataFrame
-        That period's unit rows of ``indicator_values`` (the composites' unit values).
+    composites : UnitComposites
+        That period's composite unit values (from its unit rows of ``indicator_values``).
     index : UnitIndex
         The same units, indexed.
     skip_empty : bool
@@ -175,7 +210,7 @@ def profile_areas(inputs: Inputs, unit_values: pd.DataFrame, index: UnitIndex,
             if frame is not None:
                 frame = frame.assign(method=outcome.method, layer_id=outcome.layer_id)
         else:
-            frame = _composite(indicator.id, unit_values, inputs, weights, population)
+            frame = _composite(composites.values.get(indicator.id), weights, population)
         if frame is None:
             continue
         frames.append(frame.assign(geo_kind=AREA, geo_id=ids, indicator_id=indicator.id,
@@ -189,15 +224,14 @@ def profile_areas(inputs: Inputs, unit_values: pd.DataFrame, index: UnitIndex,
                        skipped)
 
 
-def _composite(indicator_id: str, unit_values: pd.DataFrame, inputs: Inputs, weights: Weights,
+def _composite(found: tuple[np.ndarray, str, int] | None, weights: Weights,
                population: np.ndarray) -> pd.DataFrame | None:
-    mine = unit_values[unit_values["indicator_id"] == indicator_id]
-    if mine.empty:
+    if found is None:
         return None
-    values = mine.set_index("geo_id")["value"].reindex(inputs.geoids).to_numpy(dtype=float)
+    values, method, layer_id = found
     frame = aggregate.weighted_mean(weights, values, population)
     frame["coverage"] = aggregate.coverage(weights, ~np.isnan(values), population)
-    return frame.assign(method=str(mine["method"].iloc[0]), layer_id=mine["layer_id"].iloc[0])
+    return frame.assign(method=method, layer_id=layer_id)
 
 
 def _overlay_share(indicator: object, inputs: Inputs, geoms: np.ndarray,
@@ -236,7 +270,7 @@ def _summary(weights: Weights, geoms: np.ndarray, index: UnitIndex,
     partial = matrix.copy()
     partial.data = np.where(partial.data < WHOLE, partial.data, 0.0)
     total = matrix @ p
-    inside = shapely.area(shapely.intersection(geoms, index.extent))
+    inside = matrix @ index.area  # the units do not overlap, so their pieces add up
     with np.errstate(divide="ignore", invalid="ignore"):
         partial_share = np.where(total > 0, (partial @ p) / total, np.nan)
         outside = np.where(shapely.area(geoms) > 0, 1 - inside / shapely.area(geoms), np.nan)
@@ -247,6 +281,24 @@ def _summary(weights: Weights, geoms: np.ndarray, index: UnitIndex,
         "population": total, "partial_population_share": partial_share,
         "outside_share": np.clip(outside, 0.0, 1.0), "area_km2": shapely.area(geoms) / 1e6,
     })
+
+
+def _in_threads(shares: Callable[[np.ndarray, int], tuple[np.ndarray, ...]],
+                areas: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``shares`` of all the areas, the areas shared among threads when there are many (GEOS
+    releases the GIL, and the tree queries and intersections are most of an area's cost).
+
+    Safe because each thread reads the shared units only through the built tree and plain
+    (not prepared) geometry: GEOS builds a prepared geometry's index lazily, so two threads
+    must never use the same prepared geometry."""
+    workers = min(os.cpu_count() or 1, MAX_THREADS, len(areas) // PARALLEL_AREAS)
+    if workers <= 1:
+        return shares(areas, 0)
+    starts = np.linspace(0, len(areas), workers + 1).astype(int)
+    with ThreadPoolExecutor(workers) as pool:
+        parts = list(pool.map(lambda i: shares(areas[starts[i]:starts[i + 1]], starts[i]),
+                              range(workers)))
+    return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
 
 
 def _names(ids: list[str], mask: np.ndarray) -> str:

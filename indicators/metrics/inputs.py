@@ -71,6 +71,9 @@ class Inputs:
     crosswalk: pd.DataFrame = field(default_factory=pd.DataFrame)
     layer_profiles: dict[int, str] = field(default_factory=dict)
     layer_vintages: dict[int, str] = field(default_factory=dict)
+    #: :meth:`source`'s answers, kept: the layers' values are not changed once read.
+    _sources: dict[tuple[str, ...], Source | None] = field(default_factory=dict, init=False,
+                                                           repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.crosswalk.empty:
@@ -113,6 +116,12 @@ class Inputs:
 
     def source(self, variables: tuple[str, ...] | list[str]) -> Source | None:
         """The first layer in priority order holding every variable (with any value)."""
+        key = tuple(variables)
+        if key not in self._sources:
+            self._sources[key] = self._find_source(key)
+        return self._sources[key]
+
+    def _find_source(self, variables: tuple[str, ...]) -> Source | None:
         for layer_id in self.layer_order:
             frame = self.est[layer_id]
             if all(v in frame.columns and frame[v].notna().any() for v in variables):

@@ -25,9 +25,9 @@ import pandas as pd
 
 from indicators.ingest.upload import csv_safe
 from indicators.metrics import change
-from indicators.metrics.areas import AREA, AreaProfile, UnitIndex, profile_areas
+from indicators.metrics.areas import AREA, AreaProfile, UnitComposites, UnitIndex, profile_areas
 from indicators.metrics.inputs import Inputs
-from indicators.metrics.registry import BY_ID
+from indicators.metrics.registry import BY_ID, INDICATORS
 from indicators.store.database import meta, read_geo
 
 
@@ -37,9 +37,9 @@ class AreaProfiler:
 
     period: str
     inputs: Inputs
-    unit_values: pd.DataFrame
     index: UnitIndex
     region_name: str
+    composites: UnitComposites
 
     @classmethod
     def load(cls, con: duckdb.DuckDBPyConnection, period: str | None = None) -> AreaProfiler:
@@ -58,16 +58,19 @@ class AreaProfiler:
                              "period IN ('', ?) ORDER BY layer_id", [period]).df()
         crosswalk = con.execute("SELECT geoid, district_id, weight, area_m2 FROM crosswalk WHERE "
                                 "period = ?", [period]).df()
-        unit_values = con.execute("SELECT * EXCLUDE (period) FROM indicator_values WHERE period = ? "
-                                  "AND geo_kind = 'unit'", [period]).df()
+        composite_ids = [i.id for i in INDICATORS if i.index is not None]
+        unit_values = con.execute("SELECT indicator_id, geo_id, value, method, layer_id FROM "
+                                  "indicator_values WHERE period = ? AND geo_kind = 'unit' AND "
+                                  "list_contains(?, indicator_id)", [period, composite_ids]).df()
         name = info.get("place_label") or info.get("region_name") or "the region"
         inputs = Inputs.from_long(units, districts, overlays, estimates, layers, name, crosswalk)
-        return cls(period, inputs, unit_values, UnitIndex.of(inputs.units), name)
+        return cls(period, inputs, UnitIndex.of(inputs.units), name,
+                   UnitComposites.of(unit_values, inputs.geoids))
 
     def profile(self, areas: gpd.GeoDataFrame, skip_empty: bool = False) -> AreaProfile:
         """Every indicator for each area (``name`` and polygon geometry, any CRS); see
         :func:`indicators.metrics.areas.profile_areas`."""
-        return profile_areas(self.inputs, self.unit_values, self.index, areas, self.region_name,
+        return profile_areas(self.inputs, self.composites, self.index, areas, self.region_name,
                              skip_empty)
 
 
