@@ -166,7 +166,7 @@ def main() -> None:
     if district in names.values():
         st.page_link("pages/neighbourhood.py", label=f"See {district}'s indicators",
                      query_params={"district": district}, icon=":material/home_pin:")
-    editor = current_editor()
+    editor = current_editor(writing=True)
     key = seen_version_key(project_id)
     if editor:
         st.session_state.setdefault(key, detail.version)

@@ -13,7 +13,7 @@ from shapely.geometry import box, mapping
 
 from indicators.certification import records
 from indicators.present import areas
-from tests.test_certification_pages import EDITOR
+from tests.test_certification_pages import EDITOR_ACCOUNT
 from tests.test_certification_pages import app as app  # noqa: F401, PLC0414 (the fixture)
 from tests.test_pages import app_env as app_env  # noqa: F401, PLC0414 (the fixture)
 from tests.test_pages import assert_clean, open_page, text_of
@@ -117,13 +117,13 @@ def test_an_editors_new_boundary_is_audited_and_the_old_one_kept(app):
     before = records.boundary_history("oak-hill-commons", app.cert_db)
     version = records.project_detail("oak-hill-commons", date.today(), app.cert_db).version
     new = box(-90.07, 27.03, -90.05, 27.05)
-    records.set_project_boundary("oak-hill-commons", mapping(new), actor=EDITOR, version=version,
+    records.set_project_boundary("oak-hill-commons", mapping(new), editor=EDITOR_ACCOUNT, version=version,
                                  name="Oak Hill north blocks", source="test", db=app.cert_db)
     after = records.boundary_history("oak-hill-commons", app.cert_db)
     assert len(after) == len(before) + 1 and after.iloc[0]["name"] == "Oak Hill north blocks"
     assert after.iloc[1]["name"] == before.iloc[0]["name"]  # the earlier one stays
     log = records.audit_log("oak-hill-commons", db=app.cert_db)
-    assert log.iloc[0]["action"] == "set boundary" and log.iloc[0]["actor"] == EDITOR
+    assert log.iloc[0]["action"] == "set boundary" and log.iloc[0]["actor"] == EDITOR_ACCOUNT.audit_name
     assert before.iloc[0]["name"] in str(log.iloc[0]["before"])
     shown = app("project", {"project": "Oak Hill Commons"})
     assert "Oak Hill north blocks: the project's interim boundary" in text_of(shown)

@@ -13,9 +13,11 @@ from streamlit.testing.v1 import AppTest
 from indicators.certification import records
 from indicators.sample.records import REFERENCE_DATE
 from tests.conftest import PROJECT
+from tests.editors import editor
 from tests.test_pages import assert_clean, text_of
 
 EDITOR = "records.manager@example.org"
+EDITOR_ACCOUNT = editor(EDITOR)  #: as the app signs that editor in
 
 
 @pytest.fixture
@@ -125,7 +127,7 @@ def test_editor_records_an_observation_seen_by_everyone_and_audited(app):
     assert len(after.observations) == len(before.observations) + 1
     assert 44.4 in set(after.observations["value"])
     log = records.audit_log("downtown-renewal", db=app.cert_db)
-    assert log.iloc[0]["actor"] == EDITOR and "44.4" in str(log.iloc[0]["after"])
+    assert log.iloc[0]["actor"] == EDITOR_ACCOUNT.audit_name and "44.4" in str(log.iloc[0]["after"])
     # Another session (a visitor) sees the change at once.
     visitor = app("project", {"project": "Downtown Renewal Alliance"})
     history = [df.value for df in visitor.dataframe if "Who" in df.value.columns][0]
@@ -137,7 +139,7 @@ def test_conflicting_edit_is_refused_and_nothing_is_lost(app):
     seen = records.project_detail("downtown-renewal", date.today(), app.cert_db)
     target = int(seen.targets["target_id"].iloc[0])
     # Someone else saves first, from another session.
-    records.add_observation("downtown-renewal", target, 45.0, actor="other.editor@example.org",
+    records.add_observation("downtown-renewal", target, 45.0, editor=editor("other.editor@example.org"),
                             version=seen.version, observed_on=date.today(), db=app.cert_db)
     value, submit = _observation_form(at)
     value.set_value(43.0)

@@ -13,7 +13,7 @@ import pytest
 
 from indicators.certification import records
 from indicators.present.project import in_target_unit
-from tests.test_certification_pages import EDITOR
+from tests.test_certification_pages import EDITOR_ACCOUNT
 from tests.test_certification_pages import app as app  # noqa: F401, PLC0414 (the fixture)
 from tests.test_pages import PAGES, assert_clean, open_page, text_of
 from tests.test_pages import app_env as app_env  # noqa: F401, PLC0414 (the fixture)
@@ -147,7 +147,7 @@ def test_an_editor_takes_a_periods_value_as_an_observation(app, sample_db: Path)
     assert added["observed_on"].astype(str).iloc[0] == "2018-01-01"
     assert "Rent burden for Downtown, 2014-2018" in added["source"].iloc[0]
     log = records.audit_log("downtown-renewal", db=app.cert_db)
-    assert log.iloc[0]["actor"] == EDITOR and log.iloc[0]["action"] == "add observation"
+    assert log.iloc[0]["actor"] == EDITOR_ACCOUNT.audit_name and log.iloc[0]["action"] == "add observation"
 
 
 @pytest.mark.realdata

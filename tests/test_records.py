@@ -7,6 +7,7 @@ certification document (two projects) or from the committed Sample City file.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from datetime import date
@@ -15,10 +16,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.certification import records, writes
+from indicators.certification import accounts, records, writes
 from indicators.certification.records import ConflictError, RecordError
+from indicators.certification.seed import SEED_ACTOR
 from indicators.sample.records import REFERENCE_DATE
 from tests.conftest import PROJECT
+from tests.editors import ED, editor, local
 
 AS_OF = date(2024, 6, 1)
 SQL = "'); DROP TABLE projects; --"
@@ -184,97 +187,97 @@ def test_project_detail(db: Path):
 R = records  # short, for the table below; every project of a freshly seeded database is at version 1
 BAD_WRITES = {
     "unknown project": (lambda db: R.record_requirement_status(
-        "no-such-project", "reg-agreement", "met", actor="ed", version=1, db=db), "There is no project"),
+        "no-such-project", "reg-agreement", "met", editor=ED, version=1, db=db), "There is no project"),
     "unknown requirement": (lambda db: R.record_requirement_status(
-        "test-commons", "made-up", "met", actor="ed", version=1, db=db), "no requirement 'made-up'"),
+        "test-commons", "made-up", "met", editor=ED, version=1, db=db), "no requirement 'made-up'"),
     "unknown status": (lambda db: R.record_requirement_status(
-        "test-commons", "form-governance", "done", actor="ed", version=1, db=db), "choose one of"),
+        "test-commons", "form-governance", "done", editor=ED, version=1, db=db), "choose one of"),
     "javascript link": (lambda db: R.record_requirement_status(
-        "test-commons", "form-governance", "met", evidence_url="javascript:alert(1)", actor="ed",
+        "test-commons", "form-governance", "met", evidence_url="javascript:alert(1)", editor=ED,
         version=1, db=db), "not a web link"),
     "review before its submission": (lambda db: R.record_review(
-        "test-commons", 3, "final", "endorsed", "2022-05-01", actor="ed", version=1, db=db),
+        "test-commons", 3, "final", "endorsed", "2022-05-01", editor=ED, version=1, db=db),
         "before the submission date"),
     "final review without a preliminary one": (lambda db: R.record_review(
-        "test-new", 4, "final", "endorsed", "2022-04-01", actor="ed", version=1, db=db),
+        "test-new", 4, "final", "endorsed", "2022-04-01", editor=ED, version=1, db=db),
         "record the preliminary review first"),
     "final review after an endorsement": (lambda db: R.record_review(
-        "test-commons", 2, "final", "endorsed", "2022-01-01", actor="ed", version=1, db=db),
+        "test-commons", 2, "final", "endorsed", "2022-01-01", editor=ED, version=1, db=db),
         "no final review follows"),
     "unknown submission": (lambda db: R.record_review(
-        "test-commons", 99, "preliminary", "endorsed", "2022-01-01", actor="ed", version=1, db=db),
+        "test-commons", 99, "preliminary", "endorsed", "2022-01-01", editor=ED, version=1, db=db),
         "There is no submission 99"),
     "another project's submission": (lambda db: R.record_review(
-        "test-new", 1, "preliminary", "endorsed", "2022-04-01", actor="ed", version=1, db=db),
+        "test-new", 1, "preliminary", "endorsed", "2022-04-01", editor=ED, version=1, db=db),
         "There is no submission 1"),
     "target year before baseline year": (lambda db: R.add_target(
         "test-commons", commitment="Belonging", indicator_id="rent_burden", baseline=50,
-        baseline_year=2022, target=40, target_year=2020, direction="decrease", actor="ed", version=1,
+        baseline_year=2022, target=40, target_year=2020, direction="decrease", editor=ED, version=1,
         db=db), "not after the baseline year"),
     "target against its direction": (lambda db: R.add_target(
         "test-commons", commitment="Belonging", indicator="Rent burden", baseline=50,
-        baseline_year=2022, target=60, target_year=2030, direction="decrease", actor="ed", version=1,
+        baseline_year=2022, target=60, target_year=2030, direction="decrease", editor=ED, version=1,
         db=db), "cannot go from 50 to 60"),
     "unknown commitment": (lambda db: R.add_target(
         "test-commons", commitment="Happiness", indicator="Smiles", baseline=1, baseline_year=2022,
-        target=2, target_year=2030, direction="increase", actor="ed", version=1, db=db), "Happiness"),
+        target=2, target_year=2030, direction="increase", editor=ED, version=1, db=db), "Happiness"),
     "unknown indicator id": (lambda db: R.add_target(
         "test-commons", commitment="Belonging", indicator_id="smiles", baseline=1, baseline_year=2022,
-        target=2, target_year=2030, direction="increase", actor="ed", version=1, db=db),
+        target=2, target_year=2030, direction="increase", editor=ED, version=1, db=db),
         "not a dashboard indicator"),
     "baseline not a number": (lambda db: R.add_target(
         "test-commons", commitment="Belonging", indicator="Rent burden", baseline="lots",
-        baseline_year=2022, target=40, target_year=2030, direction="decrease", actor="ed", version=1,
+        baseline_year=2022, target=40, target_year=2030, direction="decrease", editor=ED, version=1,
         db=db), "must be a number"),
     "year not a year": (lambda db: R.add_target(
         "test-commons", commitment="Belonging", indicator="Rent burden", baseline=50,
-        baseline_year="last year", target=40, target_year=2030, direction="decrease", actor="ed",
+        baseline_year="last year", target=40, target_year=2030, direction="decrease", editor=ED,
         version=1, db=db), "must be a year"),
     "observation for a missing target": (lambda db: R.add_observation(
-        "test-commons", 99, 21.0, year=2023, actor="ed", version=1, db=db), "There is no target 99"),
+        "test-commons", 99, 21.0, year=2023, editor=ED, version=1, db=db), "There is no target 99"),
     "observation of another project's target": (lambda db: R.add_observation(
-        "test-new", 1, 21.0, year=2023, actor="ed", version=1, db=db), "There is no target 1"),
+        "test-new", 1, 21.0, year=2023, editor=ED, version=1, db=db), "There is no target 1"),
     "observation value not a number": (lambda db: R.add_observation(
-        "test-commons", 1, "abc", year=2023, actor="ed", version=1, db=db), "must be a number"),
+        "test-commons", 1, "abc", year=2023, editor=ED, version=1, db=db), "must be a number"),
     "observation value not finite": (lambda db: R.add_observation(
-        "test-commons", 1, float("nan"), year=2023, actor="ed", version=1, db=db), "finite"),
+        "test-commons", 1, float("nan"), year=2023, editor=ED, version=1, db=db), "finite"),
     "observation with no date": (lambda db: R.add_observation(
-        "test-commons", 1, 21.0, actor="ed", version=1, db=db), "neither a date nor a year"),
+        "test-commons", 1, 21.0, editor=ED, version=1, db=db), "neither a date nor a year"),
     "observation date and year disagree": (lambda db: R.add_observation(
-        "test-commons", 1, 21.0, observed_on="2023-05-01", year=2022, actor="ed", version=1, db=db),
+        "test-commons", 1, 21.0, observed_on="2023-05-01", year=2022, editor=ED, version=1, db=db),
         "is not in the year 2022"),
     "date in a foreign format": (lambda db: R.add_observation(
-        "test-commons", 1, 21.0, observed_on="31/12/2023", actor="ed", version=1, db=db), "YYYY-MM-DD"),
+        "test-commons", 1, 21.0, observed_on="31/12/2023", editor=ED, version=1, db=db), "YYYY-MM-DD"),
     "date far in the future": (lambda db: R.record_submission(
-        "test-commons", "roadmap", "2999-01-01", actor="ed", version=1, db=db), "out of range"),
+        "test-commons", "roadmap", "2999-01-01", editor=ED, version=1, db=db), "out of range"),
     "date in the future": (lambda db: R.record_submission(
-        "test-commons", "roadmap", date.today().replace(year=date.today().year + 1, day=1), actor="ed",
+        "test-commons", "roadmap", date.today().replace(year=date.today().year + 1, day=1), editor=ED,
         version=1, db=db), "in the future"),
     "submission before registration": (lambda db: R.record_submission(
-        "test-commons", "roadmap", "2020-01-01", actor="ed", version=1, db=db),
+        "test-commons", "roadmap", "2020-01-01", editor=ED, version=1, db=db),
         "before the project's registration"),
     "stage skipped (submission)": (lambda db: R.record_submission(
-        "test-new", "formation", "2023-01-01", actor="ed", version=1, db=db), "Registration is not complete"),
+        "test-new", "formation", "2023-01-01", editor=ED, version=1, db=db), "Registration is not complete"),
     "automatic stage submitted": (lambda db: R.record_submission(
-        "test-commons", "certified", "2023-01-01", actor="ed", version=1, db=db), "awarded by the rules"),
+        "test-commons", "certified", "2023-01-01", editor=ED, version=1, db=db), "awarded by the rules"),
     "unknown stage": (lambda db: R.record_submission(
-        "test-commons", "celebration", "2023-01-01", actor="ed", version=1, db=db), "choose one of"),
+        "test-commons", "celebration", "2023-01-01", editor=ED, version=1, db=db), "choose one of"),
     "stage skipped (stage change)": (lambda db: R.record_stage_change(
-        "test-commons", "certified", "2023-01-01", actor="ed", version=1, db=db), "cannot be skipped"),
+        "test-commons", "certified", "2023-01-01", editor=ED, version=1, db=db), "cannot be skipped"),
     "stage not complete": (lambda db: R.record_stage_change(
-        "test-commons", "formation", "2023-01-01", actor="ed", version=1, db=db),
+        "test-commons", "formation", "2023-01-01", editor=ED, version=1, db=db),
         "cannot be recorded as reached yet"),
     "stage date before the previous stage": (lambda db: R.record_stage_change(
-        "test-commons", "formation", "2021-06-01", actor="ed", version=1, db=db),
+        "test-commons", "formation", "2021-06-01", editor=ED, version=1, db=db),
         "before Commitment to the Pillars"),
     "stage already recorded": (lambda db: R.record_stage_change(
-        "test-commons", "commitment", "2021-11-01", actor="ed", version=1, db=db), "already recorded"),
+        "test-commons", "commitment", "2021-11-01", editor=ED, version=1, db=db), "already recorded"),
     "version of the wrong type": (lambda db: R.record_requirement_status(
-        "test-commons", "form-governance", "met", actor="ed", version="1", db=db), "positive whole number"),
+        "test-commons", "form-governance", "met", editor=ED, version="1", db=db), "positive whole number"),
     "no editor name": (lambda db: R.record_requirement_status(
-        "test-commons", "form-governance", "met", actor="  ", version=1, db=db), "editor's name is empty"),
+        "test-commons", "form-governance", "met", editor="  ", version=1, db=db), "Only a signed-in editor"),
     "note of the wrong type": (lambda db: R.record_requirement_status(
-        "test-commons", "form-governance", "met", note=42, actor="ed", version=1, db=db), "must be text"),
+        "test-commons", "form-governance", "met", note=42, editor=ED, version=1, db=db), "must be text"),
 }
 
 
@@ -300,7 +303,7 @@ def test_a_failure_inside_the_transaction_leaves_the_database_unchanged(db: Path
 
     monkeypatch.setattr(writes, "_audit", broken)  # fails after the row was inserted
     with pytest.raises(RuntimeError):
-        records.add_observation("test-commons", 1, 23.0, year=2023, actor="ed", version=1, db=db)
+        records.add_observation("test-commons", 1, 23.0, year=2023, editor=ED, version=1, db=db)
     assert sha(db) == digest
 
 
@@ -311,12 +314,12 @@ def test_a_failure_inside_the_transaction_leaves_the_database_unchanged(db: Path
 
 def test_sql_looking_text_is_stored_verbatim(db: Path):
     result = records.record_requirement_status("test-commons", "form-governance", "in progress",
-                                               note=SQL, actor=SQL, version=1, db=db)
+                                               note=SQL, editor=local(SQL), version=1, db=db)
     records.add_target("test-commons", commitment="Belonging", indicator=SQL, baseline=50,
                        baseline_year=2022, target=40, target_year=2030, direction="decrease",
-                       definition=SQL, actor="ed", version=result.version, db=db)
+                       definition=SQL, editor=ED, version=result.version, db=db)
     history = records.requirement_history("test-commons", "form-governance", db)
-    assert history.iloc[-1]["note"] == SQL and history.iloc[-1]["recorded_by"] == SQL
+    assert history.iloc[-1]["note"] == SQL and history.iloc[-1]["recorded_by"] == f"{SQL} (local-editor)"
     detail = records.project_detail("test-commons", date.today(), db)
     assert detail.targets.iloc[-1]["indicator"] == SQL
     assert len(records.portfolio(AS_OF, db)) == 2  # the projects table is still there
@@ -324,46 +327,46 @@ def test_sql_looking_text_is_stored_verbatim(db: Path):
 
 def test_an_observation_shows_in_the_project_and_in_the_audit_log(db: Path):
     result = records.add_observation("test-commons", 1, 25.0, observed_on="2025-01-01", source="survey",
-                                     actor="Dana Editor", version=1, db=db)
+                                     editor=local("Dana Editor", "dana"), version=1, db=db)
     assert result.table == "observations" and result.version == 2
     detail = records.project_detail("test-commons", date(2025, 6, 1), db)
     tracker = detail.targets.set_index("target_id")
     assert tracker.loc[1, "latest_value"] == 25.0 and tracker.loc[1, "status"] == "on track"
     assert 25.0 in detail.observations["value"].tolist()
     entry = records.audit_log("test-commons", limit=1, db=db).iloc[0]
-    assert entry["actor"] == "Dana Editor" and entry["table_name"] == "observations"
+    assert entry["actor"] == "Dana Editor (dana)" and entry["table_name"] == "observations"
     assert entry["record_id"] == result.record_id
     assert json.loads(entry["before"])["value"] == 21.0  # the observation it supersedes
     after = json.loads(entry["after"])
     assert after["value"] == 25.0 and after["observed_on"] == "2025-01-01"
-    assert after["recorded_by"] == "Dana Editor"
+    assert after["recorded_by"] == "Dana Editor (dana)"
 
 
 def test_a_stale_version_raises_conflict_and_writes_nothing(db: Path):
     seen = version(db)  # two editors open the project
-    records.record_requirement_status("test-commons", "form-governance", "met", actor="first",
-                                      version=seen, db=db)
+    records.record_requirement_status("test-commons", "form-governance", "met",
+                                      editor=editor("first@example.org"), version=seen, db=db)
     digest = sha(db)
     with pytest.raises(ConflictError, match="(?i)someone else changed this project since you opened it; "
                                             "reload and try again"):
-        records.record_requirement_status("test-commons", "form-engagement", "met", actor="second",
-                                          version=seen, db=db)
+        records.record_requirement_status("test-commons", "form-engagement", "met",
+                                          editor=editor("second@example.org"), version=seen, db=db)
     assert sha(db) == digest
     assert "reload and try again" in str(ConflictError())
     assert version(db) == seen + 1
 
 
 def test_each_write_bumps_the_version_and_is_visible_to_the_next_read(db: Path):
-    v = records.record_submission("test-commons", "formation", "2022-09-01", actor="ed", version=1,
+    v = records.record_submission("test-commons", "formation", "2022-09-01", editor=ED, version=1,
                                   db=db).version
     sub = int(records.project_detail("test-commons", AS_OF, db).submissions["submission_id"].max())
     v = records.record_review("test-commons", sub, "preliminary", "endorsed", "2022-10-01",
-                              actor="ed", version=v, db=db).version
+                              editor=ED, version=v, db=db).version
     for req in ("form-governance", "form-engagement", "form-asset-map", "form-boundary",
                 "form-declaration"):
-        v = records.record_requirement_status("test-commons", req, "met", actor="ed", version=v,
+        v = records.record_requirement_status("test-commons", req, "met", editor=ED, version=v,
                                               db=db).version
-    v = records.record_stage_change("test-commons", "formation", "2022-10-01", actor="ed", version=v,
+    v = records.record_stage_change("test-commons", "formation", "2022-10-01", editor=ED, version=v,
                                     db=db).version
     assert v == 9 == version(db)
     # The statuses were recorded today, so the stage is complete as of today (not as of AS_OF).
@@ -378,11 +381,11 @@ def test_review_rounds(db: Path):
     # The Formation submission (3) had revisions requested at its preliminary review.
     with pytest.raises(RecordError, match="already has a preliminary review"):
         records.record_review("test-commons", 3, "preliminary", "endorsed", "2022-08-01",
-                              actor="ed", version=1, db=db)
-    v = records.record_review("test-commons", 3, "final", "endorsed", "2022-08-01", actor="ed",
+                              editor=ED, version=1, db=db)
+    v = records.record_review("test-commons", 3, "final", "endorsed", "2022-08-01", editor=ED,
                               version=1, db=db).version
     with pytest.raises(RecordError, match="already has a final review"):
-        records.record_review("test-commons", 3, "final", "endorsed", "2022-09-01", actor="ed",
+        records.record_review("test-commons", 3, "final", "endorsed", "2022-09-01", editor=ED,
                               version=v, db=db)
 
 
@@ -390,9 +393,9 @@ def test_nothing_is_ever_deleted(db: Path):
     before = records.dump(db)
     v = 1
     for status in ("in progress", "met", "not applicable", "met"):
-        v = records.record_requirement_status("test-commons", "form-governance", status, actor="ed",
+        v = records.record_requirement_status("test-commons", "form-governance", status, editor=ED,
                                               version=v, db=db).version
-        v = records.add_observation("test-commons", 1, 23.0, year=2023, actor="ed", version=v,
+        v = records.add_observation("test-commons", 1, 23.0, year=2023, editor=ED, version=v,
                                     db=db).version
     after = records.dump(db)
     for table, old in before.items():
@@ -411,14 +414,14 @@ def test_nothing_is_ever_deleted(db: Path):
 
 
 def test_add_project_registers_the_standards_checklist(db: Path):
-    result = records.add_project("test-third", "Test Third", "2023-05-01", actor="ed",
+    result = records.add_project("test-third", "Test Third", "2023-05-01", editor=ED,
                                  standard_version="EcoDistricts Protocol v1.3", db=db)
     assert result.version == 1
     detail = records.project_detail("test-third", AS_OF, db)
     assert len(detail.checklist) == 20 and set(detail.checklist["status"]) == {"not started"}
     assert detail.stages.set_index("stage").loc["commitment", "due_on"] == date(2024, 5, 1)
     with pytest.raises(RecordError, match="already exists"):
-        records.add_project("test-third", "Again", "2023-05-01", actor="ed", db=db)
+        records.add_project("test-third", "Again", "2023-05-01", editor=ED, db=db)
 
 
 def test_no_database_is_created_by_a_read_or_a_write(tmp_path: Path):
@@ -426,7 +429,7 @@ def test_no_database_is_created_by_a_read_or_a_write(tmp_path: Path):
     with pytest.raises(RecordError, match="seed_if_absent"):
         records.portfolio(AS_OF, missing)
     with pytest.raises(RecordError, match="seed_if_absent"):
-        records.add_observation("x", 1, 1.0, year=2023, actor="ed", version=1, db=missing)
+        records.add_observation("x", 1, 1.0, year=2023, editor=ED, version=1, db=missing)
     assert not missing.exists()
 
 
@@ -437,8 +440,8 @@ def test_simultaneous_editors_one_wins_per_project_and_other_projects_are_not_bl
 
     def edit(project: str, requirement: str, i: int) -> None:
         try:
-            records.record_requirement_status(project, requirement, "met", note=str(i), actor=f"editor {i}",
-                                              version=1, db=db)
+            records.record_requirement_status(project, requirement, "met", note=str(i),
+                                              editor=editor(f"editor{i}@example.org"), version=1, db=db)
             outcomes.append((project, "saved"))
         except ConflictError:
             outcomes.append((project, "conflict"))
@@ -453,3 +456,45 @@ def test_simultaneous_editors_one_wins_per_project_and_other_projects_are_not_bl
         [("test-new", "conflict")] * 2 + [("test-new", "saved")]
     assert version(db, "test-commons") == version(db, "test-new") == 2
     assert len(records.audit_log(db=db)) == 3
+
+
+# --------------------------------------------------------------------------------------------
+# Who may write: each writing function checks the role itself, whatever the page did
+# --------------------------------------------------------------------------------------------
+
+#: Every function that changes the records, with good values (only the editor is wrong).
+WRITERS = {
+    "requirement status": lambda db, who: records.record_requirement_status(
+        "test-commons", "form-governance", "met", editor=who, version=1, db=db),
+    "submission": lambda db, who: records.record_submission(
+        "test-commons", "formation", "2022-09-01", editor=who, version=1, db=db),
+    "review": lambda db, who: records.record_review(
+        "test-commons", 3, "final", "endorsed", "2022-08-01", editor=who, version=1, db=db),
+    "target": lambda db, who: records.add_target(
+        "test-commons", commitment="Belonging", indicator="Rent burden", baseline=50,
+        baseline_year=2022, target=40, target_year=2030, direction="decrease", editor=who,
+        version=1, db=db),
+    "observation": lambda db, who: records.add_observation(
+        "test-commons", 1, 23.0, year=2023, editor=who, version=1, db=db),
+    "boundary": lambda db, who: records.set_project_boundary(
+        "test-commons", {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]},
+        editor=who, version=1, db=db),
+    "stage": lambda db, who: records.record_stage_change(
+        "test-commons", "formation", "2022-10-01", editor=who, version=1, db=db),
+    "project": lambda db, who: records.add_project(
+        "test-fourth", "Test Fourth", "2023-05-01", editor=who, db=db),
+}
+
+
+@pytest.mark.parametrize("writer", list(WRITERS))
+def test_every_write_refuses_anyone_but_a_signed_in_editor(db: Path, writer: str):
+    viewer = local("Val Viewer", "val", role="viewer")
+    forged = accounts.Account("ed@example.org", "ed@example.org", "editor")  # not signed in
+    digest = sha(db)
+    for who in (None, "ed@example.org", forged, dataclasses.replace(viewer, role="editor"), viewer):
+        with pytest.raises(accounts.NotAuthorisedError) as caught:
+            WRITERS[writer](db, who)
+        message = str(caught.value)
+        assert message[0].isupper() and message.endswith(".") and "editor" in message, message
+        assert sha(db) == digest, f"{writer} wrote for {who!r}"
+    assert set(records.audit_log(db=db)["actor"]) == {SEED_ACTOR}  # nothing but the seeding

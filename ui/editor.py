@@ -8,7 +8,9 @@ Without configuration the app is read-only. Editors are recognised in one of two
 - local accounts: a name and password checked against ``.streamlit/accounts.toml`` (argon2 hashes)
   by :func:`indicators.certification.accounts.verify`.
 
-Session state key: ``editor`` (the signed-in local account's display name and user name).
+Session state key: ``editor`` (the signed-in local :class:`~indicators.certification.accounts.Account`).
+Sign-in is rate-limited by :func:`indicators.certification.accounts.sign_in`; the password
+field is cleared on submit and the password is never shown or logged.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import streamlit as st
 
 from indicators.certification import accounts
+from indicators.present.formatting import escape_markdown
 
 
 def _secrets() -> dict:
@@ -30,15 +33,24 @@ def _allowed_emails() -> set[str]:
     return {str(e).strip().lower() for e in emails}
 
 
-def current_editor() -> str | None:
-    """The signed-in editor's name for the audit log, or None for a visitor."""
+def current_editor(writing: bool = False) -> accounts.Account | None:
+    """The signed-in account (single sign-on on the allow-list, or a local account), or None
+    for a visitor; with ``writing``, only an account whose role may write. The functions that
+    write check the role again."""
+    found = _signed_in()
+    if writing and found is not None and found.role not in accounts.WRITE_ROLES:
+        return None
+    return found
+
+
+def _signed_in() -> accounts.Account | None:
     user = st.user
     if getattr(user, "is_logged_in", False):
-        email = str(user.get("email") or "").lower()
-        if email and email in _allowed_emails():
-            return email
+        found = accounts.from_identity_provider(str(user.get("email") or ""), _allowed_emails())
+        if found is not None:
+            return found
     local = st.session_state.get("editor")
-    return f"{local['display_name']} ({local['username']})" if local else None
+    return local if isinstance(local, accounts.Account) else None
 
 
 def sign_in_box() -> None:
@@ -50,7 +62,9 @@ def sign_in_box() -> None:
     with st.sidebar:
         editor = current_editor()
         if editor:
-            st.caption(f"Signed in as **{editor}**: you can update certification records.")
+            can = ("you can update certification records and load data"
+                   if editor.role in accounts.WRITE_ROLES else "you can view, not edit")
+            st.caption(f"Signed in as **{escape_markdown(editor.audit_name)}**: {can}.")
             if st.button("Sign out", key="sign_out"):
                 st.session_state.pop("editor", None)
                 if getattr(st.user, "is_logged_in", False):
@@ -68,10 +82,9 @@ def sign_in_box() -> None:
                     name = st.text_input("Name")
                     password = st.text_input("Password", type="password")
                     if st.form_submit_button("Sign in"):
-                        account = accounts.verify(name, password)
-                        if account is None:
-                            st.error("That name and password do not match an editor account.")
+                        try:
+                            st.session_state["editor"] = accounts.sign_in(name, password)
+                        except accounts.SignInError as exc:
+                            st.error(str(exc))
                         else:
-                            st.session_state["editor"] = {"username": account.username,
-                                                          "display_name": account.display_name}
                             st.rerun()

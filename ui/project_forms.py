@@ -15,7 +15,7 @@ import streamlit as st
 from shapely.geometry import mapping, shape
 from streamlit_folium import st_folium
 
-from indicators.certification import records
+from indicators.certification import accounts, records
 from indicators.ingest.upload import UploadError, read_upload
 from indicators.metrics.framework import COMMITMENT_NAMES
 from indicators.metrics.registry import BY_ID, INDICATORS
@@ -33,7 +33,7 @@ def _save(write: Callable[..., records.WriteResult], project_id: str, **fields: 
     """Run one write with the version the editor saw; report the outcome in plain words."""
     seen = st.session_state.get(seen_version_key(project_id))
     try:
-        result = write(project_id, actor=st.session_state["_editor_name"], version=seen,
+        result = write(project_id, editor=st.session_state["_editor"], version=seen,
                        db=records_db(), **fields)
     except records.ConflictError as exc:
         st.warning(f"{exc} Your entry was not saved.", icon=":material/sync_problem:")
@@ -46,10 +46,10 @@ def _save(write: Callable[..., records.WriteResult], project_id: str, **fields: 
     st.rerun()
 
 
-def editor_tools(detail: records.ProjectDetail, editor: str) -> None:
+def editor_tools(detail: records.ProjectDetail, editor: accounts.Account) -> None:
     """Forms for requirements, observations, targets, submissions, reviews and stages."""
     pid = detail.project["project_id"]
-    st.session_state["_editor_name"] = editor
+    st.session_state["_editor"] = editor
     st.subheader("Update this project")
     if st.session_state.get("_saved"):
         st.success(st.session_state.pop("_saved"), icon=":material/check_circle:")

@@ -10,7 +10,15 @@ provider (OIDC via Streamlit's ``st.login``, with an allow-list of e-mail addres
     role = "editor"
     password_hash = "$argon2id$v=19$m=65536,t=3,p=4$..."
 
-Only Argon2id hashes are stored (``argon2-cffi``); passwords never are. The file's path is
+Only Argon2id hashes are stored (``argon2-cffi``); passwords never are, nor logged or shown.
+
+Signing in (:func:`sign_in`) is rate-limited: after :data:`MAX_FAILURES` wrong passwords for a
+name within :data:`LOCKOUT_S` seconds, that name is locked for :data:`LOCKOUT_S` seconds, and
+the message says so (unknown names are locked the same way, so a lock tells nothing about
+which names exist). Every function that changes the records or the data calls
+:func:`authorise` with the signed-in :class:`Account`: an account is only made here (by a right
+password or by the identity provider's allow-list) and carries a seal only this process can
+make, so a page that forgot to check, a forged account or a bare name cannot write. The file's path is
 ``.streamlit/accounts.toml`` in the project, or the environment variable ``JC_ACCOUNTS``.
 Add an account with::
 
@@ -24,12 +32,17 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import hashlib
+import hmac
 import json
+import math
 import os
 import re
 import sys
+import threading
+import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -37,9 +50,17 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from indicators import config
+from indicators.certification.checks import RecordError
 
 ACCOUNTS_ENV = "JC_ACCOUNTS"
-ROLES = ("editor",)
+#: Roles an account may have: editors change records and load data; viewers may sign in only.
+ROLES = ("editor", "viewer")
+#: Roles that may change the certification records and load data.
+WRITE_ROLES = ("editor",)
+#: Wrong passwords for one name, within LOCKOUT_S, after which the name is locked.
+MAX_FAILURES = 5
+#: How long (seconds) failures are remembered, and how long a lock lasts.
+LOCKOUT_S = 15 * 60
 MIN_PASSWORD_LENGTH = 10
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")  # a TOML bare key
 _HEADER = ("# Editor accounts of the Just Communities Dashboard (argon2id hashes; no passwords).\n"
@@ -49,11 +70,59 @@ _HEADER = ("# Editor accounts of the Just Communities Dashboard (argon2id hashes
 
 @dataclass(frozen=True)
 class Account:
-    """A signed-in editor."""
+    """A signed-in person: made by :func:`sign_in`, :func:`verify` or
+    :func:`from_identity_provider` only (the seal proves it)."""
 
     username: str
     display_name: str
     role: str
+    seal: str = field(default="", repr=False, compare=False)
+
+    @property
+    def audit_name(self) -> str:
+        """How the audit log names this person: ``Display Name (username)``, or the e-mail
+        address of a single sign-on editor."""
+        if self.display_name == self.username:
+            return self.username
+        return f"{self.display_name} ({self.username})"
+
+
+class NotAuthorisedError(RecordError):
+    """A change attempted without a signed-in account of a role that may make it."""
+
+
+class SignInError(ValueError):
+    """A refused sign-in; ``str()`` is the sentence to show."""
+
+
+def authorise(account: object, action: str) -> Account:
+    """``account`` if it is a genuine account (sealed here) whose role may change records.
+
+    Called by every function that writes, whatever the page checked.
+
+    Raises
+    ------
+    NotAuthorisedError
+        For anything else: None, a bare name, a forged or altered account, or a role that may
+        not write.
+    """
+    if not isinstance(account, Account) or not hmac.compare_digest(
+            account.seal, _seal(account.username, account.display_name, account.role)):
+        raise NotAuthorisedError(f"Only a signed-in editor may {action}; sign in as an editor "
+                                 "first.")
+    if account.role not in WRITE_ROLES:
+        raise NotAuthorisedError(f"{account.audit_name} is signed in as a {account.role}, who "
+                                 f"may not {action}; ask an administrator for an editor account.")
+    return account
+
+
+def from_identity_provider(email: str, allowed: set[str] | frozenset[str]) -> Account | None:
+    """The editor account of a single sign-on user whose e-mail is on the editors' allow-list
+    (compared without case), else None."""
+    email = str(email or "").strip().lower()
+    if not email or email not in {a.strip().lower() for a in allowed}:
+        return None
+    return _issue(email, email, "editor")
 
 
 def accounts_path() -> Path:
@@ -120,7 +189,81 @@ def verify(username: str, password: str, path: Path | None = None) -> Account | 
     role = str(entry.get("role", "editor"))
     if role not in ROLES:
         return None
-    return Account(username, str(entry.get("display_name") or username), role)
+    return _issue(username, str(entry.get("display_name") or username), role)
+
+
+def sign_in(username: str, password: str, path: Path | None = None) -> Account:
+    """:func:`verify` with a lock after repeated failures (see :data:`MAX_FAILURES`).
+
+    Raises
+    ------
+    SignInError
+        For a wrong name or password, or a name locked after too many failures; the message
+        never repeats the password.
+    """
+    key = str(username or "").strip().lower()
+    waiting = _THROTTLE.locked_for(key)
+    if waiting > 0:
+        raise SignInError(f"Too many failed sign-ins for this name: it is locked for "
+                          f"{math.ceil(waiting / 60)} more minute(s). Try again then, or ask an "
+                          "administrator to set a new password.")
+    account = verify(username, password, path)
+    if account is None:
+        left = _THROTTLE.failed(key)
+        more = (f" {left} more failed attempt(s) lock this name for {LOCKOUT_S // 60} minutes."
+                if left else f" This name is now locked for {LOCKOUT_S // 60} minutes.")
+        raise SignInError("That name and password do not match an account." + more)
+    _THROTTLE.succeeded(key)
+    return account
+
+
+class _Throttle:
+    """Failed sign-ins per name, in this server process (thread-safe)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._failures: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
+
+    def locked_for(self, key: str) -> float:
+        with self._lock:
+            return max(0.0, self._locked_until.get(key, 0.0) - time.monotonic())
+
+    def failed(self, key: str) -> int:
+        """Count a failure; the attempts left before the lock (0: locked now)."""
+        now = time.monotonic()
+        with self._lock:
+            recent = [t for t in self._failures.get(key, []) if now - t < LOCKOUT_S] + [now]
+            if len(recent) >= MAX_FAILURES:
+                self._locked_until[key] = now + LOCKOUT_S
+                self._failures.pop(key, None)
+                return 0
+            self._failures[key] = recent
+            return MAX_FAILURES - len(recent)
+
+    def succeeded(self, key: str) -> None:
+        with self._lock:
+            self._failures.pop(key, None)
+
+    def clear(self) -> None:
+        """Forget every failure and lock (an administrator's reset; tests)."""
+        with self._lock:
+            self._failures.clear()
+            self._locked_until.clear()
+
+
+_THROTTLE = _Throttle()
+#: This process's sealing key: accounts are only valid in the process that made them.
+_SECRET = os.urandom(32)
+
+
+def _seal(username: str, display_name: str, role: str) -> str:
+    message = "\x1f".join((username, display_name, role)).encode()
+    return hmac.new(_SECRET, message, hashlib.sha256).hexdigest()
+
+
+def _issue(username: str, display_name: str, role: str) -> Account:
+    return Account(username, display_name, role, _seal(username, display_name, role))
 
 
 def add_account(username: str, password: str, display_name: str | None = None, role: str = "editor",

@@ -2,7 +2,9 @@
 
 Every write follows the same steps:
 
-1. the values are checked (types, choices, dates) before the database is opened;
+1. the editor is checked (:func:`~indicators.certification.accounts.authorise`: a signed-in
+   account whose role may write, whatever the page checked), then the values (types,
+   choices, dates), before the database is opened;
 2. one transaction on a brief connection: the project is looked up, the ``version`` the editor
    saw is compared with the stored one (a different one raises
    :class:`~indicators.certification.checks.ConflictError`: someone else changed the project
@@ -31,6 +33,7 @@ import pandas as pd
 
 from indicators import config
 from indicators.certification import checks as check
+from indicators.certification.accounts import Account, authorise
 from indicators.certification.boundaries import check_geometry, ensure_table
 from indicators.certification.checks import ConflictError, RecordError
 from indicators.certification.database import (
@@ -70,7 +73,7 @@ def _today() -> date:
     return date.today()
 
 
-def record_requirement_status(project_id: str, requirement_id: str, status: str, *, actor: str,
+def record_requirement_status(project_id: str, requirement_id: str, status: str, *, editor: Account,
                               version: int, evidence_url: str | None = None, note: str | None = None,
                               db: Path | None = None) -> WriteResult:
     """Append a status (not started, in progress, met, not applicable) to a requirement's
@@ -93,10 +96,10 @@ def record_requirement_status(project_id: str, requirement_id: str, status: str,
                "status": status, "evidence_url": evidence_url, "note": note}
         return _Change("requirement_status", row, str(sid), before[0] if before else None)
 
-    return _write(db, project_id, version, actor, "record requirement status", build)
+    return _write(db, project_id, version, editor, "record requirement status", build)
 
 
-def record_submission(project_id: str, stage: str, submitted_on: date | str, *, actor: str,
+def record_submission(project_id: str, stage: str, submitted_on: date | str, *, editor: Account,
                       version: int, kind: str | None = None, title: str | None = None,
                       document_url: str | None = None, note: str | None = None,
                       db: Path | None = None) -> WriteResult:
@@ -122,11 +125,11 @@ def record_submission(project_id: str, stage: str, submitted_on: date | str, *, 
                "document_url": document_url, "note": note}
         return _Change("submissions", row, str(sid), None)
 
-    return _write(db, project_id, version, actor, "record submission", build)
+    return _write(db, project_id, version, editor, "record submission", build)
 
 
 def record_review(project_id: str, submission_id: int, review_round: str, outcome: str,
-                  reviewed_on: date | str, *, actor: str, version: int, reviewer: str | None = None,
+                  reviewed_on: date | str, *, editor: Account, version: int, reviewer: str | None = None,
                   notes: str | None = None, db: Path | None = None) -> WriteResult:
     """Record a review of a submission: a *preliminary* review, then (only after revisions were
     requested or it was not endorsed) one *final* review; outcome endorsed, revisions
@@ -154,11 +157,11 @@ def record_review(project_id: str, submission_id: int, review_round: str, outcom
                "outcome": outcome, "reviewed_on": reviewed_on, "reviewer": reviewer, "notes": notes}
         return _Change("reviews", row, str(rid), earlier[-1] if earlier else None)
 
-    return _write(db, project_id, version, actor, "record review", build)
+    return _write(db, project_id, version, editor, "record review", build)
 
 
 def add_target(project_id: str, *, commitment: str, baseline: float, baseline_year: int,
-               target: float, target_year: int, direction: str, actor: str, version: int,
+               target: float, target_year: int, direction: str, editor: Account, version: int,
                indicator: str | None = None, indicator_id: str | None = None, unit: str | None = None,
                definition: str | None = None, data_source: str | None = None,
                frequency: str | None = None, db: Path | None = None) -> WriteResult:
@@ -174,10 +177,10 @@ def add_target(project_id: str, *, commitment: str, baseline: float, baseline_ye
         tid = next_id(con, "targets")
         return _Change("targets", {"target_id": tid, **row}, str(tid), None)
 
-    return _write(db, project_id, version, actor, "add target", build)
+    return _write(db, project_id, version, editor, "add target", build)
 
 
-def add_observation(project_id: str, target_id: int, value: float, *, actor: str, version: int,
+def add_observation(project_id: str, target_id: int, value: float, *, editor: Account, version: int,
                     observed_on: date | str | None = None, year: int | None = None,
                     source: str | None = None, note: str | None = None,
                     db: Path | None = None) -> WriteResult:
@@ -200,10 +203,10 @@ def add_observation(project_id: str, target_id: int, value: float, *, actor: str
                "value": value, "source": source, "note": note}
         return _Change("observations", row, str(oid), before[0] if before else None)
 
-    return _write(db, project_id, version, actor, "add observation", build)
+    return _write(db, project_id, version, editor, "add observation", build)
 
 
-def set_project_boundary(project_id: str, geometry: object, *, actor: str, version: int,
+def set_project_boundary(project_id: str, geometry: object, *, editor: Account, version: int,
                          name: str | None = None, source: str | None = None,
                          db: Path | None = None) -> WriteResult:
     """Give a project its own boundary (a GeoJSON geometry in longitude/latitude); the earlier
@@ -220,10 +223,10 @@ def set_project_boundary(project_id: str, geometry: object, *, actor: str, versi
                "source": source}
         return _Change("boundaries", row, str(bid), before[0] if before else None)
 
-    return _write(db, project_id, version, actor, "set boundary", build)
+    return _write(db, project_id, version, editor, "set boundary", build)
 
 
-def record_stage_change(project_id: str, stage: str, occurred_on: date | str, *, actor: str,
+def record_stage_change(project_id: str, stage: str, occurred_on: date | str, *, editor: Account,
                         version: int, note: str | None = None, db: Path | None = None) -> WriteResult:
     """Record on the project's timeline that it reached ``stage`` on ``occurred_on``. Refused
     when an earlier stage was not recorded first (a stage cannot be skipped), the date is before
@@ -254,16 +257,16 @@ def record_stage_change(project_id: str, stage: str, occurred_on: date | str, *,
                "occurred_on": occurred_on, "note": note}
         return _Change("stage_events", row, str(eid), None)
 
-    return _write(db, project_id, version, actor, "record stage change", build)
+    return _write(db, project_id, version, editor, "record stage change", build)
 
 
-def add_project(project_id: str, name: str, registered_on: date | str, *, actor: str,
+def add_project(project_id: str, name: str, registered_on: date | str, *, editor: Account,
                 district_id: str | None = None, city: str | None = None,
                 standard_version: str | None = None, description: str | None = None,
                 lead_organisation: str | None = None, website: str | None = None,
                 db: Path | None = None) -> WriteResult:
     """Register a new project with the standard's checklist (version 1 of the project)."""
-    actor = check.text(actor, "editor's name", required=True)
+    actor = authorise(editor, "register a project").audit_name
     version = standard_version or default_version()
     try:
         standard = get_standard(version)
@@ -309,9 +312,9 @@ def _retrying(write: Callable[[], WriteResult], attempts: int = 8) -> WriteResul
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _write(db: Path | None, project_id: str, version: int, actor: str, action: str,
+def _write(db: Path | None, project_id: str, version: int, editor: Account, action: str,
            build: Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], _Change]) -> WriteResult:
-    actor = check.text(actor, "editor's name", required=True)
+    actor = authorise(editor, action).audit_name
     expected = check.whole(version, "project version")
     project_id = check.text(project_id, "project", required=True)
     return _retrying(lambda: _attempt(_db(db), project_id, expected, actor, action, build))
