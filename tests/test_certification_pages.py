@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.certification import records
+from indicators.certification import accounts, records
 from indicators.sample.records import REFERENCE_DATE
 from tests.conftest import PROJECT
 from tests.editors import editor
@@ -163,3 +163,35 @@ def test_bad_entry_is_explained_and_not_written(app):
     assert any("Not saved" in e.value for e in at.error)
     after = records.dump(app.cert_db)
     assert all(before[t].equals(after[t]) for t in before)
+
+
+def _sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    next(w for w in at.text_input if w.label == "Name").input(name)
+    next(w for w in at.text_input if w.label == "Password").input(password)
+    next(b for b in at.button if b.label == "Sign in").click()
+    return at.run()
+
+
+def test_local_sign_in_is_locked_after_repeated_failures_and_a_viewer_cannot_edit(
+        app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = tmp_path / "accounts.toml"
+    accounts.add_account("alice", "correct horse battery", "Alice Moreno", path=path)
+    accounts.add_account("val", "a long viewer password", "Val Viewer", "viewer", path)
+    monkeypatch.setenv("JC_ACCOUNTS", str(path))
+    accounts._THROTTLE.clear()
+    try:
+        at = app("project", {"project": "Westside United"})
+        for _ in range(accounts.MAX_FAILURES):
+            _sign_in(at, "alice", "not the password")
+        assert_clean(at)
+        said = " ".join(e.value for e in at.error)
+        assert "now locked for 15 minutes" in said and "not the password" not in text_of(at)
+        _sign_in(at, "alice", "correct horse battery")
+        assert "locked for 15 more minute" in " ".join(e.value for e in at.error)
+        assert "Update this project" not in text_of(at)
+
+        viewer = _sign_in(app("project", {"project": "Westside United"}), "val", "a long viewer password")
+        assert "you can view, not edit" in " ".join(c.value for c in viewer.caption)
+        assert "Update this project" not in text_of(viewer)
+    finally:
+        accounts._THROTTLE.clear()
