@@ -11,6 +11,8 @@ JC_REGION     region folder with a ``manifest.toml`` (default: ``<project>/data/
 JC_DB         the derived indicators database (default: ``$JC_DATA_DIR/indicators.duckdb``)
 JC_CERT_DB    the certification records database (default: ``$JC_DATA_DIR/certification.duckdb``)
 JC_MAX_UPLOAD_MB  largest boundary file a visitor may upload, in megabytes (default: 20)
+JC_MAX_LOAD_MB    largest file an editor may load from the Data page, in megabytes (default: 200)
+JC_MAX_LOAD_FEATURES  most features (map shapes) or rows such a file may hold (default: 300,000)
 """
 
 from __future__ import annotations
@@ -31,6 +33,12 @@ MAX_SOURCE_BYTES = 512 * 1024 * 1024
 #: Largest boundary file a visitor may upload, in megabytes (1 MB = 1,000,000 bytes). An area's
 #: outline is rarely over 1 MB; the limit keeps one visitor from tying up the server.
 MAX_UPLOAD_MB = 20
+#: Largest file an editor may load from the Data page, in megabytes: a state's tract or block-group
+#: file is 10-100 MB; the limit keeps a wrong file (a national one, say) from filling the disk.
+MAX_LOAD_MB = 200
+#: Most features (shapes) or rows a file loaded from the Data page may hold: every block group of
+#: the United States (about 240,000) fits; more is a wrong file, and would tie up the server.
+MAX_LOAD_FEATURES = 300_000
 
 
 def _env_path(name: str, default: Path) -> Path:
@@ -75,3 +83,27 @@ def max_upload_bytes() -> int:
     if not (math.isfinite(megabytes) and megabytes > 0):
         raise ValueError(f"JC_MAX_UPLOAD_MB must be a positive number of megabytes, not {value!r}")
     return int(megabytes * 1_000_000)
+
+
+def max_load_bytes() -> int:
+    """Largest file an editor may load from the Data page, in bytes: ``JC_MAX_LOAD_MB``
+    megabytes (default :data:`MAX_LOAD_MB`); not a positive number raises ``ValueError``."""
+    return int(_positive("JC_MAX_LOAD_MB", MAX_LOAD_MB, "number of megabytes") * 1_000_000)
+
+
+def max_load_features() -> int:
+    """Most features or rows a file loaded from the Data page may hold: ``JC_MAX_LOAD_FEATURES``
+    (default :data:`MAX_LOAD_FEATURES`); not a positive number raises ``ValueError``."""
+    return max(1, int(_positive("JC_MAX_LOAD_FEATURES", MAX_LOAD_FEATURES, "number")))
+
+
+def _positive(name: str, default: float, what: str) -> float:
+    """A positive, finite number from the environment variable ``name`` (else ``default``)."""
+    value = os.environ.get(name, "").strip()
+    try:
+        number = float(value) if value else float(default)
+    except ValueError:
+        number = math.nan
+    if not (math.isfinite(number) and number > 0):
+        raise ValueError(f"{name} must be a positive {what}, not {value!r}")
+    return number

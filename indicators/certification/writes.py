@@ -32,6 +32,7 @@ import duckdb
 import pandas as pd
 
 from indicators import config
+from indicators.certification import audit
 from indicators.certification import checks as check
 from indicators.certification.accounts import Account, authorise
 from indicators.certification.boundaries import check_geometry, ensure_table
@@ -340,10 +341,11 @@ def _attempt(db: Path, project_id: str, expected: int, actor: str, action: str,
 
 
 def _audit(con: duckdb.DuckDBPyConnection, at: Any, actor: str, action: str, change: _Change,
-           project_id: str) -> None:
-    insert(con, "audit_log", {
-        "audit_id": next_id(con, "audit_log"), "at": at, "actor": actor, "action": action,
-        "table_name": change.table, "record_id": change.record_id, "project_id": project_id,
+           project_id: str | None) -> None:
+    """The change's ``audit_log`` row, hash-chained to the one before (:func:`audit.append`)."""
+    audit.append(con, {
+        "at": at, "actor": actor, "action": action, "table_name": change.table,
+        "record_id": change.record_id, "project_id": project_id,
         "before": to_json(change.before), "after": to_json(change.row)})
 
 
@@ -383,3 +385,27 @@ def _require_complete(con: duckdb.DuckDBPyConnection, project: dict[str, Any], s
     else:
         reason = f"{int(row['mandatory'] - row['met'])} mandatory requirement(s) are not met"
     raise RecordError(f"{title} cannot be recorded as reached yet because {reason}; record those first.")
+
+
+# --------------------------------------------------------------------------------------------
+
+#: The changes to the indicators database an editor may make (:mod:`indicators.store.editor_load`).
+DATA_ACTIONS = ("load data", "restore data")
+
+
+def record_data_load(editor: Account, action: str, before: dict[str, Any], after: dict[str, Any], *,
+                     db: Path | None = None) -> WriteResult:
+    """Audit a change an editor made to the indicators database (a file loaded, or the previous
+    database restored): one ``audit_log`` row with no project, table "indicators database",
+    ``before`` and ``after`` describing the old and new database (fingerprint, layers, file)."""
+    actor = authorise(editor, action).audit_name
+    action = check.choice(action, DATA_ACTIONS, "action")
+    record_id = str(after.get("sha256", ""))[:16] or None
+
+    def write() -> WriteResult:
+        with transaction(_db(db)) as con:
+            _audit(con, now(), actor, action, _Change("indicators database", after, record_id, before),
+                   None)
+        return WriteResult("indicators database", record_id or "", 0)
+
+    return _retrying(write)
