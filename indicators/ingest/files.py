@@ -16,6 +16,8 @@ import csv
 import hashlib
 import io
 import json
+import re
+import stat
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely.errors
 
 from indicators.config import MAX_SOURCE_BYTES
 from indicators.problems import LayerError
@@ -30,6 +33,26 @@ from indicators.problems import LayerError
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".json", ".parquet"}
 VECTOR_SUFFIXES = {".shp", ".zip", ".geojson", ".json", ".gpkg", ".parquet"}
 SHAPEFILE_SIDECARS = (".shx", ".dbf")
+#: What GDAL (through pyogrio) and GEOS raise on a damaged file: a bad source, layer, feature,
+#: field or CRS, a ring GEOS cannot build (unclosed, NaN), or text that is not the UTF-8 declared.
+GEOMETRY_READ_ERRORS = (
+    pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FeatureError,
+    pyogrio.errors.FieldError, pyogrio.errors.GeometryError, pyogrio.errors.CRSError,
+    shapely.errors.GEOSException, UnicodeDecodeError,
+)
+#: How binary files mistaken for tables start, and what they are.
+BINARY_MAGIC = (
+    (b"PK\x03\x04", "a zip archive or an Excel workbook (.xlsx)"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel workbook (.xls)"),
+    (b"%PDF", "a PDF document"),
+    (b"SQLite format 3\x00", "an SQLite database or GeoPackage"),
+)
+#: Byte-order marks of the UTF-16 and UTF-32 encodings (Excel's "Unicode text" is UTF-16 LE),
+#: longest first so UTF-32 LE is not taken for UTF-16 LE.
+UNICODE_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"),
+)
 
 
 @dataclass(frozen=True)
@@ -112,6 +135,7 @@ def read_table(path: Path) -> Table:
         return Table(frame.astype("string").fillna("").astype(object), ",")
     raw = path.read_bytes()
     text, notes = _decode(raw)
+    _check_text(raw, text)
     if suffix == ".json":
         return Table(_census_api_json(text), ",", notes)
     return _read_delimited(text, notes)
@@ -119,6 +143,18 @@ def read_table(path: Path) -> Table:
 
 def _decode(raw: bytes) -> tuple[str, tuple[str, ...]]:
     notes: list[str] = []
+    encoding = unicode_bom(raw)
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            raise LayerError(
+                f"the file starts with a {encoding.upper()} byte-order mark but its text is not "
+                f"{encoding.upper()}",
+                "open it in a spreadsheet or text editor and save it again as UTF-8 CSV.",
+            ) from None
+        notes.append(f"the file is {encoding.upper()} text; it was read as such")
+        return text.removeprefix("\ufeff"), tuple(notes)
     if raw.startswith(b"\xef\xbb\xbf"):
         notes.append("the file starts with a UTF-8 byte-order mark (BOM); it was ignored")
     try:
@@ -126,6 +162,26 @@ def _decode(raw: bytes) -> tuple[str, tuple[str, ...]]:
     except UnicodeDecodeError:
         notes.append("the file is not UTF-8; it was read as Windows-1252 (Excel's default)")
         return raw.decode("cp1252", errors="replace"), tuple(notes)
+
+
+def _check_text(raw: bytes, text: str) -> None:
+    """Refuse a file that is not text: a workbook, an archive, or other binary bytes (their
+    control characters would also garble the messages that quote the file's cells)."""
+    kind = next((k for magic, k in BINARY_MAGIC if raw.startswith(magic)), None)
+    sample = text[:100_000]
+    controls = sum(1 for ch in sample if ch < " " and ch not in "\t\n\r")
+    if kind is None and "\x00" not in sample and controls <= len(sample) // 100:
+        return
+    raise LayerError(
+        f"the file is not a text table: it is {kind or 'binary data (it holds control bytes)'}",
+        "open it in a spreadsheet program and save it as CSV (comma-separated), or download the "
+        "CSV again.",
+    )
+
+
+def unicode_bom(raw: bytes) -> str | None:
+    """The encoding a UTF-16 or UTF-32 byte-order mark at the start of ``raw`` names, else None."""
+    return next((encoding for bom, encoding in UNICODE_BOMS if raw.startswith(bom)), None)
 
 
 def _read_delimited(text: str, notes: tuple[str, ...]) -> Table:
@@ -145,12 +201,38 @@ def _read_delimited(text: str, notes: tuple[str, ...]) -> Table:
             f"the file is not a readable table: {_first_line(exc)}",
             "open it in a spreadsheet program and save it again as CSV (comma-separated).",
         ) from None
+    _check_rows(frame, text, delimiter)
     frame.columns = [str(c).strip() for c in frame.columns]
     frame = frame.drop(columns=[c for c in frame.columns if c in ("", "Unnamed: 0")])
     if delimiter != ",":
         name = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}[delimiter]
         notes = (*notes, f"columns are separated by {name}")
     return Table(frame, delimiter, notes)
+
+
+def _check_rows(frame: pd.DataFrame, text: str, delimiter: str) -> None:
+    """Refuse the two ways a damaged CSV reads without a parser error: a quote left open, which
+    swallows the following rows into one cell, and a file cut off in the middle of its last row."""
+    for column in frame.columns:
+        cells = frame[column].astype("string").fillna("")
+        merged = cells.str.contains("\n", regex=False) & cells.str.contains(delimiter, regex=False)
+        if merged.any():
+            row = int(merged.to_numpy().nonzero()[0][0])
+            raise LayerError(
+                f"a quote (\") opened in row {row + 2} is not closed where the cell ends, so the rows "
+                "after it were read into one cell",
+                "close the quote (or remove it) in a text editor, or save the file again from a "
+                "spreadsheet program.",
+                f"column {column}, row {row + 2}",
+            )
+    last = text.splitlines()[-1] if not text.endswith(("\n", "\r")) else ""
+    fields = next(csv.reader([last], delimiter=delimiter), []) if last else []
+    if last and len(frame) and len(fields) < len(frame.columns):
+        raise LayerError(
+            f"the file ends in the middle of its last row (row {len(frame) + 1} has {len(fields)} of "
+            f"{len(frame.columns)} cells): it was probably cut off while downloading or copying",
+            "download the file again and check its size against the source.",
+        )
 
 
 def sniff_delimiter(text: str) -> str:
@@ -176,6 +258,15 @@ def _census_api_json(text: str) -> pd.DataFrame:
         header, *rows = data
         if not rows:
             raise LayerError("the JSON has a header row but no data rows", "query again.")
+        names = [str(h).strip() for h in header]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated or "" in names:
+            what = (f"repeats {', '.join(repr(n[:40]) for n in repeated[:5])}" if repeated
+                    else "has a blank name")
+            raise LayerError(
+                f"the JSON's header row {what}, so its columns cannot be told apart",
+                "download the file again from the Census Data API, asking for each variable once.",
+            )
         width = len(header)
         bad = [i + 2 for i, r in enumerate(rows) if len(r) != width]
         if bad:
@@ -183,7 +274,7 @@ def _census_api_json(text: str) -> pd.DataFrame:
                 f"rows {bad[:5]} have a different number of values than the header",
                 "download the file again from the Census Data API.",
             )
-        frame = pd.DataFrame(rows, columns=[str(h) for h in header])
+        frame = pd.DataFrame(rows, columns=names)
     elif isinstance(data, list) and data and all(isinstance(r, dict) for r in data):
         frame = pd.DataFrame.from_records(data)
     else:
@@ -199,6 +290,12 @@ def parse_json(text: str) -> object:
     """Parse JSON, turning a syntax error into a message that says where and why."""
     try:
         return json.loads(text)
+    except RecursionError:
+        raise LayerError(
+            "the JSON is nested far too deeply (thousands of brackets inside each other) to be a "
+            "table or a map layer",
+            "download the file again from its source; do not edit it by hand.",
+        ) from None
     except json.JSONDecodeError as exc:
         if exc.pos >= len(text.rstrip()) - 1 or _unclosed(text):
             raise LayerError(
@@ -208,7 +305,7 @@ def parse_json(text: str) -> object:
             ) from None
         raise LayerError(
             f"the JSON is not valid at line {exc.lineno}, column {exc.colno}: {exc.msg}",
-            "download the file again; do not edit GeoJSON by hand.",
+            "download the file again; do not edit JSON by hand.",
         ) from None
 
 
@@ -266,7 +363,14 @@ def read_vector(
         _check_shapefile_parts(path, crs)
         source = str(path)
     elif suffix in (".geojson", ".json"):
-        text, _ = _decode(path.read_bytes())
+        raw = path.read_bytes()
+        if (encoding := unicode_bom(raw)) is not None:
+            raise LayerError(
+                f"the GeoJSON is saved as {encoding.upper()} text; GeoJSON must be UTF-8",
+                "export the layer again as GeoJSON (QGIS writes UTF-8), or save the file as UTF-8 "
+                "in a text editor.",
+            )
+        text, _ = _decode(raw)
         parse_json(text)  # a clear message for truncated or broken files
         source = str(path)
     elif suffix == ".parquet":
@@ -281,10 +385,17 @@ def read_vector(
         )
     try:
         frame = gpd.read_file(source, layer=layer, engine="pyogrio")
-    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+    except UnicodeDecodeError:
+        raise LayerError(
+            "the file's text (its names or other fields) is not UTF-8, the encoding it must have",
+            "export the layer again from QGIS with the encoding set to UTF-8 (for a shapefile, "
+            "include the .cpg that says its encoding).",
+        ) from None
+    except GEOMETRY_READ_ERRORS as exc:
         raise LayerError(
             f"the file could not be read as geometry: {_first_line(exc)}",
-            "download it again, or open it in QGIS to check it.",
+            "download it again, or open it in QGIS to check it (Vector > Geometry Tools > Check "
+            "Validity finds unclosed rings and coordinates that are not numbers).",
         ) from None
     return _with_crs(frame, crs, path)
 
@@ -327,11 +438,13 @@ def _sibling(path: Path, suffix: str) -> Path:
 def _zip_source(path: Path, member: str | None, crs: str | None) -> str:
     try:
         with zipfile.ZipFile(path) as archive:
-            names = archive.namelist()
+            infos = archive.infolist()
+            names = [info.filename for info in infos]
     except zipfile.BadZipFile:
         raise LayerError(
             "the .zip is damaged or not a zip archive", "download it again."
         ) from None
+    _check_members(infos)
     shps = sorted(n for n in names if n.lower().endswith(".shp"))
     if member is not None:
         if member not in shps:
@@ -365,8 +478,30 @@ def _zip_source(path: Path, member: str | None, crs: str | None) -> str:
     return f"/vsizip/{path}/{shps[0]}"
 
 
+def _check_members(infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip member whose name is absolute or climbs out with ``..``, or that is a
+    symbolic link: GDAL would resolve such a name outside the archive."""
+    for info in infos:
+        name = info.filename
+        unsafe = ("has an absolute path" if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name)
+                  else "leads out of its folder" if ".." in re.split(r"[\\/]", name)
+                  else "is a symbolic link" if stat.S_ISLNK(info.external_attr >> 16) else None)
+        if unsafe:
+            raise LayerError(
+                f"the .zip holds a file that {unsafe} ({name[:80]!r}), which is not allowed",
+                "zip the shapefile's files again from inside their folder, or use the original "
+                "download.",
+            )
+
+
 def _single_gpkg_layer(path: Path) -> str | None:
-    layers = [name for name, _ in pyogrio.list_layers(path)]
+    try:
+        layers = [name for name, _ in pyogrio.list_layers(path)]
+    except GEOMETRY_READ_ERRORS as exc:
+        raise LayerError(
+            f"the GeoPackage could not be opened: {_first_line(exc)}",
+            "export the layer again as a GeoPackage from QGIS, or use GeoJSON.",
+        ) from None
     if len(layers) > 1:
         raise LayerError(
             f"the GeoPackage holds {len(layers)} layers ({', '.join(layers)})",

@@ -192,10 +192,15 @@ def _check_coordinates(frame: gpd.GeoDataFrame) -> None:
     if min(minx, miny) < -180.5 or max(maxx, maxy) > 180.5 or miny < -90.5 or maxy > 90.5:
         raise LayerError(
             f"the file says its coordinates are longitude/latitude ({frame.crs.to_string()}) but "
-            f"they run from {minx:,.0f} to {maxx:,.0f}: the declared CRS is wrong",
+            f"they run from {_plain(minx)} to {_plain(maxx)}: the declared CRS is wrong",
             "use the .prj that came with the data, or set `crs` to the real one (e.g. "
             "\"EPSG:2240\" for Georgia West feet) in manifest.toml.",
         )
+
+
+def _plain(value: float) -> str:
+    """A coordinate for a message: ``2,200,000``, or ``1e+300`` when far too long to print whole."""
+    return f"{value:,.0f}" if abs(value) < 1e12 else f"{value:.3g}"
 
 
 def _valid_polygons(

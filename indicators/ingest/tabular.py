@@ -34,6 +34,9 @@ from indicators.problems import LayerError, Problems, sample_list
 
 _RANGE = re.compile(r"^(?P<stem>.+_)(?P<start>\d{3}):(?P<end>\d{3})(?P<suffix>[A-Z]?)$")
 LEVEL_OF_LENGTH = {length: level for level, length in GEOID_LENGTH.items()}
+#: No census or environmental figure of one unit comes near this (a quadrillion); larger values
+#: are damage, and summed over districts they overflow to infinity.
+MAX_ESTIMATE = 1e15
 
 
 Compute = Callable[[Columns, Layer], tuple[pd.Series, pd.Series | None] | None]
@@ -199,6 +202,7 @@ def extract(table: Table, layer: Layer, profile: Profile, problems: Problems) ->
         )
     est_frame = pd.DataFrame(estimates)
     _check_negative_counts(est_frame, file, problems)
+    _check_magnitude(est_frame, file, problems)
     if len(problems.errors) > before or geoids is None:
         return None
     est_frame.index = pd.Index(geoids.to_numpy(), name="geoid")
@@ -334,5 +338,20 @@ def _check_negative_counts(frame: pd.DataFrame, file: str, problems: Problems) -
                 f"(e.g. {frame.loc[rows[0], variable]:g}); a count cannot be below zero",
                 "check the column mapping; Census 'no estimate' codes such as -666666666 are "
                 "understood, other negative numbers are not.",
+                f"{variable}, rows {sample_list([str(r + 2) for r in rows])}",
+            )
+
+
+def _check_magnitude(frame: pd.DataFrame, file: str, problems: Problems) -> None:
+    for variable in frame.columns:
+        huge = frame[variable].abs() > MAX_ESTIMATE
+        if huge.any():
+            rows = frame.index[huge]
+            problems.error(
+                file,
+                f"{int(huge.sum())} values of {variable} are larger than any census figure can be "
+                f"(e.g. {frame.loc[rows[0], variable]:.3g})",
+                "check the column mapping and the cells; a damaged export or a misplaced exponent "
+                "does this.",
                 f"{variable}, rows {sample_list([str(r + 2) for r in rows])}",
             )

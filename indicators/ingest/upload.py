@@ -31,7 +31,7 @@ import shapely
 from pyproj.exceptions import CRSError
 
 from indicators import config
-from indicators.ingest.files import parse_json
+from indicators.ingest.files import GEOMETRY_READ_ERRORS, parse_json, unicode_bom
 
 # Private but small and pure: uploads are repaired exactly as the region's own layers are.
 from indicators.ingest.geography import _polygonal
@@ -150,6 +150,9 @@ def _read(data: bytes, filename: str, folder: Path, limit: int) -> tuple[gpd.Geo
         _check_geojson(data)
         path = folder / "upload.geojson"
         path.write_bytes(data)
+    elif (encoding := unicode_bom(data)) is not None:
+        raise _unreadable(f"it is saved as {encoding.upper()} text and GeoJSON must be UTF-8, so export "
+                          "the layer again as GeoJSON, or save it as UTF-8 in a text editor")
     elif PurePosixPath(filename.replace("\\", "/")).suffix.lower() in (".shp", ".shx", ".dbf", ".prj"):
         raise UploadError("A shapefile's parts cannot be read one at a time: put the .shp, .shx, "
                           ".dbf and .prj of the same name into one .zip and upload the .zip.")
@@ -158,7 +161,10 @@ def _read(data: bytes, filename: str, folder: Path, limit: int) -> tuple[gpd.Geo
                           ".zip holding a shapefile, or a .gpkg)")
     try:
         return gpd.read_file(path, layer=layer, engine="pyogrio"), missing_prj
-    except _GDAL_ERRORS as exc:  # GDAL's words name the temporary path; they stay in the chain
+    except UnicodeDecodeError as exc:
+        raise _unreadable("its names or other text are not UTF-8, so export it again with the "
+                          "encoding set to UTF-8") from exc
+    except GEOMETRY_READ_ERRORS as exc:  # GDAL's words name the temporary path; they stay in the chain
         raise _unreadable("its contents are damaged, so export it again") from exc
 
 
@@ -292,9 +298,10 @@ def _to_storage_crs(frame: gpd.GeoDataFrame, crs: str | None, no_prj: str | None
     x0, y0, x1, y1 = frame.total_bounds
     if frame.crs.is_geographic and (max(-x0, x1) > 180 or max(-y0, y1) > 90):
         raise UploadError(f"The coordinates are declared as longitude/latitude ({frame.crs.to_string()}) "
-                          f"but run from {x0:,.0f} to {x1:,.0f} across and {y0:,.0f} to {y1:,.0f} up, "
-                          "which no longitude or latitude can: export the file again in its real "
-                          "coordinate system (with a shapefile, include the .prj that came with it).")
+                          f"but run from {_plain(x0)} to {_plain(x1)} across and {_plain(y0)} to "
+                          f"{_plain(y1)} up, which no longitude or latitude can: export the file again in "
+                          "its real coordinate system (with a shapefile, include the .prj that came with "
+                          "it).")
     frame = frame.to_crs(config.STORAGE_CRS)
     x0, y0, x1, y1 = frame.total_bounds
     if not (np.isfinite([x0, y0, x1, y1]).all() and max(-x0, x1) <= 180 and max(-y0, y1) <= 90):
@@ -380,6 +387,11 @@ def _text(value: object) -> str:
 
 def _unreadable(why: str) -> UploadError:
     return UploadError(f"The file could not be read as GeoJSON, a zipped shapefile or a GeoPackage: {why}.")
+
+
+def _plain(value: float) -> str:
+    """A coordinate for a sentence: ``2,200,000``, or ``1e+300`` when far too long to print whole."""
+    return f"{value:,.0f}" if abs(value) < 1e12 else f"{value:.3g}"
 
 
 def _megabytes(size: float) -> str:
