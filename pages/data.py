@@ -1,5 +1,5 @@
 """Data (everyone): which layers are loaded, from where and when, and downloads of the database
-and of the indicator tables."""
+and of the indicator tables; signed-in editors also load files and restore the previous database."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ import streamlit as st
 
 from indicators import config
 from indicators.present import queries, tables
-from ui import frame
+from ui import data_load, frame
 from ui.data import load
+from ui.editor import current_editor, sign_in_box
 
 
 def parquet_bytes(table: str) -> bytes:
@@ -21,7 +22,8 @@ def parquet_bytes(table: str) -> bytes:
 
 
 def main() -> None:
-    """Provenance of every layer and downloads of the tables and database."""
+    """Provenance of every layer, downloads of the tables and database, and editors' loads."""
+    sign_in_box()
     meta = load(queries.meta)
     st.title("Data and sources")
     st.write(f"**{meta.get('region_name')}**: {meta.get('description', '')}")
@@ -47,6 +49,7 @@ def main() -> None:
                        mime="application/octet-stream")
     st.caption("Open it read-only with DuckDB (`duckdb.connect('indicators.duckdb', read_only=True)`); "
                "the tables are described in the project's README.")
+    data_load.load_panel(current_editor(writing=True))
 
 
 frame.frame_guard()

@@ -84,8 +84,18 @@ def previous_path(db: Path) -> Path:
 
 def describe(db: Path) -> dict[str, Any]:
     """A database's fingerprint for the audit log and the page: SHA-256, size, when it was
-    built, its region folder and its layers. Opened in its own DuckDB instance, so a
-    connection this process holds to an earlier file at the same path is not what is read."""
+    built, its region folder and its layers."""
+    meta, layers = _contents(db)
+    return {"sha256": sha256(db), "bytes": db.stat().st_size, "built_at": meta.get("built_at", ""),
+            "manifest_path": meta.get("manifest_path", ""),
+            "layers": [{"layer_id": i, "role": r, "title": t, "path": p, "sha256": s}
+                       for i, r, t, p, s in layers]}
+
+
+def _contents(db: Path) -> tuple[dict[str, str], list[tuple[Any, ...]]]:
+    """The ``meta`` table and the layers of a database file, read in a DuckDB instance of
+    their own: ``duckdb.connect(path)`` would hand back any instance this process still holds
+    on an earlier file at the same path."""
     con = duckdb.connect()
     try:
         con.execute("ATTACH ? AS described (READ_ONLY)", [str(db)])
@@ -94,15 +104,12 @@ def describe(db: Path) -> dict[str, Any]:
                              "ORDER BY layer_id").fetchall()
     finally:
         con.close()
-    return {"sha256": sha256(db), "bytes": db.stat().st_size, "built_at": meta.get("built_at", ""),
-            "manifest_path": meta.get("manifest_path", ""),
-            "layers": [{"layer_id": i, "role": r, "title": t, "path": p, "sha256": s}
-                       for i, r, t, p, s in layers]}
+    return meta, layers
 
 
 def region_of(db: Path) -> Path:
     """The region folder the database was built from (else ``JC_REGION``)."""
-    found = region_copy.referenced_folder(describe(db)["manifest_path"]) if db.exists() else None
+    found = region_copy.referenced_folder(_contents(db)[0].get("manifest_path", "")) if db.exists() else None
     return found or config.region_dir()
 
 
@@ -310,8 +317,8 @@ def _prune(db: Path) -> None:
     keep = set()
     for path in (db, previous_path(db)):
         with contextlib.suppress(duckdb.Error, OSError):
-            if path.exists() and (folder := region_copy.referenced_folder(describe(path)["manifest_path"])):
-                keep.add(folder)
+            if path.exists():
+                keep.add(region_of(path))
     region_copy.prune_versions(region_copy.versions_folder(db), keep)
 
 
