@@ -41,7 +41,7 @@ def over_time(indicator: Indicator, chosen: list[str], names: dict[str, str], re
     st.caption("Rises first, then falls, each ordered by its size against its margin of error. "
                + change.how_compared(changes) + " " + change.dollars_note(changes, dollars))
     st.download_button("Download every change between these periods (CSV)",
-                       changes.to_csv(index=False), file_name=f"changes-{period_from}-{period_to}.csv",
+                       tables.csv_text(changes), file_name=f"changes-{period_from}-{period_to}.csv",
                        mime="text/csv")
 
 
@@ -66,7 +66,7 @@ def main() -> None:
     wide = tables.comparison_wide(long, region, [names[i] for i in chosen])
     st.dataframe(wide, hide_index=True, width="stretch", height=min(38 * len(wide) + 40, 640))
     left, right = st.columns(2)
-    left.download_button("Download this table (CSV)", long.to_csv(index=False),
+    left.download_button("Download this table (CSV)", tables.csv_text(long),
                          file_name="districts-compared.csv", mime="text/csv")
     right.download_button("Download these districts with their values (GeoJSON)",
                           tables.districts_geojson(load(queries.districts_geo), long),
@@ -86,7 +86,7 @@ def main() -> None:
     with st.expander("The ranking as a table"):
         st.dataframe(ranked[["rank", "name", "shown", "± MOE", "reliability"]], hide_index=True,
                      width="stretch")
-        st.download_button("Download the ranking (CSV)", ranked.drop(columns="shown").to_csv(index=False),
+        st.download_button("Download the ranking (CSV)", tables.csv_text(ranked.drop(columns="shown")),
                            file_name=f"ranking-{indicator.id}.csv", mime="text/csv")
 
     st.subheader("Two indicators together")

@@ -39,7 +39,7 @@ def main() -> None:
         rows = load(queries.download_table, table)
         a, b, c = st.columns([3, 1, 1])
         a.markdown(f"**{table}** ({len(rows):,} rows): {description}")
-        b.download_button("CSV", lambda f=rows: f.to_csv(index=False), file_name=f"{table}.csv",
+        b.download_button("CSV", lambda f=rows: tables.csv_text(f), file_name=f"{table}.csv",
                           mime="text/csv", key=f"csv_{table}")
         c.download_button("Parquet", lambda t=table: parquet_bytes(t), file_name=f"{table}.parquet",
                           mime="application/octet-stream", key=f"parquet_{table}")

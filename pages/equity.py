@@ -49,7 +49,7 @@ def disparities(region: str, period: str) -> None:
                "A ratio above 1 means the value is higher in majority people-of-colour areas. "
                "Orange bars: people-of-colour areas are worse off; blue: White areas are.")
     st.dataframe(tables.disparity_view(table), hide_index=True, width="stretch")
-    st.download_button("Download the disparities (CSV)", table.to_csv(index=False),
+    st.download_button("Download the disparities (CSV)", tables.csv_text(table),
                        file_name="disparities.csv", mime="text/csv")
 
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from indicators.metrics import registry
 from indicators.metrics.framework import COMMITMENTS, PILLARS, legacy_priorities
-from indicators.present import methodology, queries
+from indicators.present import methodology, queries, tables
 from ui import frame
 from ui.data import load
 
@@ -45,7 +45,7 @@ def main() -> None:
                 st.caption(indicator.caveats)
     st.caption(registry.PERCENTILE_CONVENTION)
     st.download_button("Download the indicator definitions (CSV)",
-                       registry.methodology_table().to_csv(index=False),
+                       tables.csv_text(registry.methodology_table()),
                        file_name="indicator-definitions.csv", mime="text/csv")
 
 

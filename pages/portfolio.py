@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from indicators.certification import records
 from indicators.metrics.framework import COMMITMENT_NAMES
-from indicators.present import map_layers, portfolio, progress_charts, project, queries
+from indicators.present import map_layers, portfolio, progress_charts, project, queries, tables
 from indicators.present.map_layers import Legend
 from ui import frame
 from ui.data import base_map, load, records_db
@@ -87,7 +87,7 @@ def main() -> None:
                   "terms, and shifts in who lives there (race and ethnicity shares): better "
                   "numbers with such shifts can mean residents were displaced, not helped. "
                   "Not proof of the project's effect." if len(periods) > 1 else ""))
-    st.download_button("Download this table (CSV)", shown.to_csv(index=False),
+    st.download_button("Download this table (CSV)", tables.csv_text(shown),
                        file_name=f"portfolio-{as_of}.csv", mime="text/csv")
 
 

@@ -1,6 +1,7 @@
 """A place's indicator cards and downloads, as the Neighbourhood page shows them for a district
 or for your own area: one card per indicator under each Commitment's tab, then the printable
-profile and the numbers."""
+profile and the numbers. Names and sources come from files, forms and links, so they are
+escaped for Markdown here, where they are drawn."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def draw_cards(rows: list[ProfileRow], place: str, region: str) -> None:
                     st.markdown(row.against_region(place, region))
                     if row.change:
                         st.markdown(row.change)
-                    st.caption(row.caption)
+                    st.caption(escape_markdown(row.caption))  # the source is a layer's title
 
 
 def downloads(rows: list[ProfileRow], place: str, period: str, extra: tuple[str, str] | None = None) -> None:
@@ -50,5 +51,5 @@ def downloads(rows: list[ProfileRow], place: str, period: str, extra: tuple[str,
         columns[2].download_button(extra[0], extra[1], file_name=f"{stem}.geojson",
                                    mime="application/geo+json")
     if missing:
-        with st.expander(f"What we cannot show for {load(queries.place)} yet"):
+        with st.expander(f"What we cannot show for {escape_markdown(load(queries.place))} yet"):
             st.markdown("\n".join(f"- **{label}**: {why}" for label, why in missing))

@@ -21,6 +21,7 @@ from streamlit.runtime.pages_manager import PagesManager
 
 from indicators import config
 from indicators.present import queries
+from indicators.present.formatting import escape_markdown
 from indicators.problems import InputError
 from indicators.store.build import build
 from ui.data import load
@@ -59,11 +60,12 @@ def ensure_database() -> bool:
 
 
 def sidebar(pages: Mapping[str, Sequence[StreamlitPage]]) -> None:
-    """Region name, the sample-data banner, the pages by section, data vintages: on every page."""
+    """Region name, the sample-data banner, the pages by section, data vintages: on every page
+    (the name and vintages come from the region's manifest, so they are escaped)."""
     meta = load(queries.meta)
     layers = load(queries.layers)
     with st.sidebar:
-        st.markdown(f"**{meta.get('region_name', '')}**")
+        st.markdown(f"**{escape_markdown(meta.get('region_name', ''))}**")
         if meta.get("sample") == "true":
             st.warning("**Fictional sample data.** These places, people and projects do not "
                        "exist; they show how the dashboard works.", icon=":material/info:")
@@ -72,7 +74,7 @@ def sidebar(pages: Mapping[str, Sequence[StreamlitPage]]) -> None:
             for page in members:
                 st.page_link(page)
         vintages = sorted({v for v in layers["vintage"] if v})
-        st.caption("Data: " + "; ".join(vintages))
+        st.caption("Data: " + "; ".join(escape_markdown(v) for v in vintages))
         st.caption(f"Built {meta.get('built_at', '')[:10]}")
 
 

@@ -21,6 +21,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from indicators.config import STORAGE_CRS
 from indicators.metrics.areas import TOUCHED, AreaError
+from indicators.present.formatting import escape_markdown
 
 #: The longest encoded polygon a link carries; longer outlines are simplified until they fit.
 MAX_AREA_CHARS = 6000
@@ -136,7 +137,8 @@ def one_area(geometry: shapely.Geometry, name: str) -> gpd.GeoDataFrame:
 
 def method_note(summary: pd.Series, region: str) -> str:
     """How the area's numbers were made, in plain words: areal weighting, the units used, how
-    much of its population comes from units only partly inside, any part outside the region.
+    much of its population comes from units only partly inside, any part outside the region
+    (Markdown: the region's name is escaped).
 
     >>> note = method_note(pd.Series({"units": 5, "whole_units": 2, "population": 12400.0,
     ...     "partial_population_share": 0.42, "outside_share": 0.0, "area_km2": 3.2}), "Sample City")
@@ -157,8 +159,8 @@ def method_note(summary: pd.Series, region: str) -> str:
                      "so their numbers are the least certain")
     outside = summary["outside_share"]
     if not pd.isna(outside) and outside >= 0.01:
-        parts.append(f"{outside:.0%} of your area lies outside {region}'s tracts, where we have no "
-                     "data: the profile is for the part inside")
+        parts.append(f"{outside:.0%} of your area lies outside {escape_markdown(region)}'s tracts, "
+                     "where we have no data: the profile is for the part inside")
     return ". ".join(parts) + "."
 
 

@@ -1,8 +1,16 @@
 """Plotly figures built from data (no Streamlit): bars with margins of error, rankings, scatter
 plots, disparity ratios and race-iterated gaps. Colours are the Okabe-Ito colour-blind-safe set.
+
+Every name a figure shows goes through :func:`chart_text` (plotly reads HTML tags in labels,
+hover text and titles), and no name is written into a hover template (its ``%{...}`` would be
+filled in): templates refer to the escaped values instead.
 """
 
 from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -14,6 +22,27 @@ from indicators.present.formatting import format_value
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 HIGHLIGHT, MUTED, REGION = "#0072B2", "#b8c4cc", "#D55E00"
 FONT = {"family": "Source Sans Pro, Arial, sans-serif", "size": 14}
+
+
+def chart_text(value: object) -> str:
+    """Text as a plotly figure shows it literally: plotly reads ``<b>``, ``<br>``, ``<a href>``
+    and ``<span style>`` in every label, hover text and title (and drops tags it does not know),
+    then decodes entities, so escaping ``&``, ``<`` and ``>`` makes a name read exactly as it
+    was written. Missing values show as nothing.
+
+    Examples
+    --------
+    >>> chart_text("<img src=x onerror=alert(1)> & Oak"), chart_text(None)
+    ('&lt;img src=x onerror=alert(1)&gt; &amp; Oak', '')
+    """
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=False)
+
+
+def chart_labels(values: Iterable[object]) -> list[str]:
+    """:func:`chart_text` of each value (a figure's categories, texts or names)."""
+    return [chart_text(v) for v in values]
 
 
 def _scale(indicator: Indicator) -> float:
@@ -51,7 +80,8 @@ def bars_with_moe(frame: pd.DataFrame, indicator: Indicator, region_value: float
     colours = [HIGHLIGHT if highlight is None or n in highlight else MUTED for n in frame["name"]]
     text = [format_value(indicator, v) for v in frame["value"]]
     fig = go.Figure(go.Bar(
-        y=frame["name"], x=frame["value"] * k, orientation="h", marker_color=colours, text=text,
+        y=chart_labels(frame["name"]), x=frame["value"] * k, orientation="h", marker_color=colours,
+        text=text,
         textposition="inside", insidetextanchor="start", textfont={"color": "white"},
         error_x={"type": "data", "array": (frame["moe"].fillna(0) * k).to_numpy(),
                  "visible": bool(frame["moe"].notna().any()), "color": "#333", "thickness": 1.2},
@@ -59,7 +89,7 @@ def bars_with_moe(frame: pd.DataFrame, indicator: Indicator, region_value: float
     ))
     if region_value is not None and np.isfinite(region_value):
         fig.add_vline(x=region_value * k, line_dash="dash", line_color=REGION,
-                      annotation_text=f"{region_name}: {format_value(indicator, region_value)}",
+                      annotation_text=chart_text(f"{region_name}: {format_value(indicator, region_value)}"),
                       annotation_position="top")
     fig.update_xaxes(title_text=_axis_title(indicator))
     return layout(fig, max(220, 36 * len(frame) + 90))
@@ -74,10 +104,10 @@ def scatter(frame: pd.DataFrame, x: Indicator, y: Indicator, highlight: list[str
         part = frame[mask]
         fig.add_trace(go.Scatter(
             x=part["x"] * kx, y=part["y"] * ky, mode="markers+text" if show else "markers",
-            text=part["name"], textposition="top center",
+            text=chart_labels(part["name"]), textposition="top center",
             marker={"color": colour, "size": size, "line": {"color": "white", "width": 1}},
-            hovertemplate="%{text}<br>" + x.label + ": %{x:.3g}<br>" + y.label + ": %{y:.3g}"
-                          "<extra></extra>",
+            hovertemplate="%{text}<br>" + chart_text(x.label) + ": %{x:.3g}<br>"
+                          + chart_text(y.label) + ": %{y:.3g}<extra></extra>",
         ))
     fig.update_xaxes(title_text=_axis_title(x))
     fig.update_yaxes(title_text=_axis_title(y), gridcolor="#e5e5e5")
@@ -96,7 +126,7 @@ def disparity_bars(frame: pd.DataFrame) -> go.Figure:
     worse = np.where(frame["direction"] == "higher_better", frame["ratio"] < 1, frame["ratio"] > 1)
     colours = [OKABE_ITO[5] if w else OKABE_ITO[0] for w in worse]
     fig = go.Figure(go.Bar(
-        y=frame["label"], x=frame["ratio"], orientation="h", marker_color=colours,
+        y=chart_labels(frame["label"]), x=frame["ratio"], orientation="h", marker_color=colours,
         text=[f"{r:.2f}x" for r in frame["ratio"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{x:.2f} times<extra></extra>",
     ))
@@ -111,14 +141,14 @@ def race_gap_bars(frame: pd.DataFrame, measure: str, money: bool) -> go.Figure:
     k = 1.0 if money else 100.0
     for group, colour in (("white", OKABE_ITO[1]), ("black", OKABE_ITO[0])):
         fig.add_trace(go.Bar(
-            y=frame["name"], x=frame[group] * k, name=f"{group.title()} householders",
+            y=chart_labels(frame["name"]), x=frame[group] * k, name=f"{group.title()} householders",
             orientation="h", marker_color=colour,
             error_x={"type": "data", "array": (frame[f"{group}_moe"].fillna(0) * k).to_numpy(),
                      "visible": bool(frame[f"{group}_moe"].notna().any()), "color": "#333"},
         ))
     fig.update_layout(barmode="group", showlegend=True,
                       legend={"orientation": "h", "y": -0.15})
-    fig.update_xaxes(title_text=measure + (" ($)" if money else " (%)"))
+    fig.update_xaxes(title_text=chart_text(measure) + (" ($)" if money else " (%)"))
     fig = layout(fig, max(260, 48 * len(frame) + 110))
     fig.update_layout(showlegend=True)
     return fig
@@ -142,13 +172,13 @@ def trend_chart(frame: pd.DataFrame, indicator: Indicator, periods: tuple[str, .
         is_region = name == region_name
         colour = REGION if is_region else OKABE_ITO[n % 5 if n % 5 != 1 else 4]
         fig.add_trace(go.Scatter(
-            x=list(periods), y=part["value"] * k, mode="lines+markers", name=name,
+            x=list(periods), y=part["value"] * k, mode="lines+markers", name=chart_text(name),
             line={"color": colour, "dash": "dash" if is_region else "solid", "width": 2.5},
             marker={"size": 9, "color": colour},
             error_y={"type": "data", "array": (part["moe"].fillna(0) * k).to_numpy(),
                      "visible": bool(part["moe"].notna().any()), "color": colour, "thickness": 1.2},
             text=[format_value(indicator, v) for v in part["value"]],
-            hovertemplate=f"{name}, " + "%{x}: %{text}<extra></extra>",
+            hovertemplate="%{fullData.name}, %{x}: %{text}<extra></extra>",
         ))
     fig.update_xaxes(title_text="ACS period", type="category", zeroline=False)
     fig.update_yaxes(title_text=_axis_title(indicator), gridcolor="#e5e5e5")

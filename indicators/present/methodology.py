@@ -13,7 +13,7 @@ from indicators.metrics.composites import cejst, svi
 from indicators.metrics.moe import CV_HIGH, CV_MEDIUM, Z90
 from indicators.metrics.registry import Indicator
 from indicators.periods import OVERLAP_CAUTION, last_year
-from indicators.present.formatting import ordinal
+from indicators.present.formatting import escape_markdown, ordinal
 
 HIGHER_IS = {"higher_worse": "worse", "higher_better": "better",
              "neutral": "neither better nor worse"}
@@ -120,7 +120,8 @@ divide with care.
 def indicator_text(indicator: Indicator, region_name: str, availability: pd.DataFrame,
                    layers: pd.DataFrame) -> str:
     """One indicator's definition, formula, unit, source and how it was computed here
-    (Markdown).
+    (Markdown; the region's name and the layer's title, vintage, publisher and licence, which
+    come from the region's manifest, are escaped).
 
     Parameters
     ----------
@@ -137,12 +138,13 @@ def indicator_text(indicator: Indicator, region_name: str, availability: pd.Data
     if indicator.id not in availability.index:
         return text
     row = availability.loc[indicator.id]
+    region_name = escape_markdown(region_name)
     if not bool(row["available"]):
         return text + (f"\n\n**In {region_name}:** not available: none of the loaded files has "
                        f"what it needs. It comes from {suppliers(indicator)}.")
     by_id = layers.set_index("layer_id")
     if pd.notna(row["layer_id"]) and int(row["layer_id"]) in by_id.index:
-        layer = by_id.loc[int(row["layer_id"])]
+        layer = by_id.loc[int(row["layer_id"])].map(escape_markdown)
         return text + (f"\n\n**In {region_name}:** from *{layer['title']}*, {layer['vintage']} "
                        f"({layer['publisher']}, {layer['licence']}); method: "
                        f"{row['method']}. {row['detail']}")

@@ -6,6 +6,8 @@ import re
 
 import pandas as pd
 
+from indicators.present.formatting import escape_markdown
+
 
 def find_district(text: str, districts: pd.DataFrame, units: pd.DataFrame,
                   crosswalk: pd.DataFrame) -> tuple[str | None, str]:
@@ -26,7 +28,8 @@ def find_district(text: str, districts: pd.DataFrame, units: pd.DataFrame,
     Returns
     -------
     (district_id or None, message)
-        The message says what was matched, or why nothing was.
+        The message says what was matched, or why nothing was (Markdown: the names and the
+        typed text in it are escaped).
 
     Examples
     --------
@@ -44,20 +47,21 @@ def find_district(text: str, districts: pd.DataFrame, units: pd.DataFrame,
     partial = names[names["key"].str.contains(re.escape(needle), regex=True)]
     if len(exact) == 1 or len(partial) == 1:
         row = (exact if len(exact) == 1 else partial).iloc[0]
-        return str(row["district_id"]), f"Showing {row['name']}."
+        return str(row["district_id"]), f"Showing {escape_markdown(row['name'])}."
     if len(partial) > 1:
-        return None, "Several districts match: " + ", ".join(partial["name"]) + ". Type more."
+        return None, ("Several districts match: " + ", ".join(partial["name"].map(escape_markdown))
+                      + ". Type more.")
     digits = re.sub(r"^(census\s+)?tract\s+", "", needle)
     unit_names = units["name"].str.lower().str.replace(r"^(census\s+)?tract\s+", "", regex=True)
     match = units[(units["geoid"] == digits) | (unit_names == digits)]
     if match.empty:
-        return None, f"No district or census tract matches “{text.strip()}”."
+        return None, f"No district or census tract matches “{escape_markdown(text.strip())}”."
     unit = match.iloc[0]
     district_id = district_of_unit(str(unit["geoid"]), crosswalk)
     if district_id is None:
-        return None, f"{unit['name']} is outside the districts shown here."
+        return None, f"{escape_markdown(unit['name'])} is outside the districts shown here."
     district = districts.loc[districts["district_id"] == district_id, "name"].iloc[0]
-    return district_id, f"{unit['name']} is mostly in {district}."
+    return district_id, f"{escape_markdown(unit['name'])} is mostly in {escape_markdown(district)}."
 
 
 def district_of_unit(geoid: str, crosswalk: pd.DataFrame) -> str | None:

@@ -19,6 +19,7 @@ from indicators.certification.records import NOT_YET_REGISTERED
 from indicators.certification.standard import Standard, default_version, get_standard
 from indicators.metrics.registry import BY_ID
 from indicators.periods import baseline_period
+from indicators.present.formatting import escape_markdown
 
 #: Colours along the certification path, light to dark (viridis steps, colour-blind safe);
 #: the first is for projects that have not completed Registration yet.
@@ -86,16 +87,18 @@ def colours(frame: pd.DataFrame, steps: list[Step]) -> pd.Series:
 
 def behind(frame: pd.DataFrame) -> list[str]:
     """The answer to "which projects are behind, and on what?", one Markdown line a project,
-    the latest first. ``frame`` is :func:`indicators.certification.records.portfolio` with the
-    ``district`` name added."""
+    the latest first, names escaped (:func:`~indicators.present.formatting.escape_markdown`).
+    ``frame`` is :func:`indicators.certification.records.portfolio` with the ``district`` name
+    added."""
     late = frame[frame["overdue"] | frame["lapsed"]].sort_values("days_left")
     lines = []
     for row in late.itertuples():
-        what = "its annual progress report" if row.lapsed else row.overdue_stages
+        what = "its annual progress report" if row.lapsed else escape_markdown(row.overdue_stages)
         days = f"{-int(row.days_left)} days late" if pd.notna(row.days_left) and row.days_left < 0 \
             else "late"
         due = f"{pd.Timestamp(row.next_deadline):%d %b %Y}" if pd.notna(row.next_deadline) else "earlier"
-        lines.append(f"- **{row.name}** ({row.district}): {what} was due {due}, {days}"
+        lines.append(f"- **{escape_markdown(row.name)}** ({escape_markdown(row.district)}): {what} "
+                     f"was due {due}, {days}"
                      + (" (certification lapsed)" if row.lapsed else ""))
     return lines
 

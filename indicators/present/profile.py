@@ -1,5 +1,6 @@
 """A district profile as one self-contained HTML page that prints well (A4 or Letter), plus the
-rows behind it. Plain Python: the Neighbourhood page offers it as a download."""
+rows behind it. Plain Python: the Neighbourhood page offers it as a download. Every text in the
+page is HTML-escaped, and the CSV's cells cannot act as spreadsheet formulas."""
 
 from __future__ import annotations
 
@@ -9,12 +10,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.ingest.upload import csv_safe
 from indicators.metrics.framework import COMMITMENT_NAMES, commitment
 from indicators.metrics.registry import BY_ID, INDICATORS, Indicator
 from indicators.present.change import change_sentence
 from indicators.present.formatting import comparison, format_moe, format_value, reliability_words
 from indicators.present.methodology import suppliers
+from indicators.present.tables import csv_text
 
 CSS = """
 @page { size: auto; margin: 14mm; }
@@ -123,27 +124,33 @@ def not_available(missing: pd.DataFrame) -> list[tuple[str, str]]:
     return [(BY_ID[i].label, "it needs " + suppliers(BY_ID[i])) for i in missing.index if i in BY_ID]
 
 
+#: The longest start of a download's file name (a long name would make a file name no system takes).
+MAX_STEM = 60
+
+
 def file_stem(name: str) -> str:
-    """A district name as the start of a download's file name.
+    """A district name as the start of a download's file name: lower-case letters, digits and
+    hyphens only, at most :data:`MAX_STEM` characters.
 
     Examples
     --------
-    >>> file_stem("Mill Creek / Oak Hill")
-    'mill-creek-oak-hill'
+    >>> file_stem("Mill Creek / Oak Hill"), file_stem("<img src=x onerror=alert(1)>")
+    ('mill-creek-oak-hill', 'img-src-x-onerror-alert-1')
     """
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "district"
+    return re.sub(r"[^a-z0-9]+", "-", name.lower())[:MAX_STEM].strip("-") or "district"
 
 
 def profile_csv(district: str, rows: list[ProfileRow]) -> str:
-    """The profile's numbers as CSV (one row per indicator, raw values and formatted text)."""
+    """The profile's numbers as CSV (one row per indicator, raw values and formatted text), its
+    text cells inert in a spreadsheet (:func:`~indicators.present.tables.csv_text`)."""
     frame = pd.DataFrame([{
-        "district": csv_safe(district), "commitment": BY_ID[r.indicator_id].commitment,
+        "district": district, "commitment": BY_ID[r.indicator_id].commitment,
         "indicator_id": r.indicator_id, "indicator": BY_ID[r.indicator_id].label,
         "value": r.value, "moe_90": r.moe, "reliability": r.reliability,
         "region_value": r.region_value, "statement": r.sentence, "change": r.change,
         "source": r.source,
     } for r in rows])
-    return frame.to_csv(index=False)
+    return csv_text(frame)
 
 
 def profile_html(region_name: str, district: str, rows: list[ProfileRow], missing: list[str],

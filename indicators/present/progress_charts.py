@@ -1,6 +1,7 @@
 """Plotly figures of certification progress (no Streamlit): the portfolio's stage funnel, a
 target's observations against its path, and a project's timeline. Colours are the Okabe-Ito
-colour-blind-safe set.
+colour-blind-safe set. Names, notes and units from the records are shown through
+:func:`~indicators.present.charts.chart_text`.
 """
 
 from __future__ import annotations
@@ -8,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from indicators.present.charts import HIGHLIGHT, OKABE_ITO, layout
+from indicators.present.charts import HIGHLIGHT, OKABE_ITO, chart_labels, chart_text, layout
 
 STATUS_COLOURS = {"on track": OKABE_ITO[2], "achieved": OKABE_ITO[0],
                   "needs attention": OKABE_ITO[5], "no data yet": "#999999"}
@@ -27,7 +28,7 @@ def stage_funnel(stages: list[str], reached: list[int], colours: list[str]) -> g
         Each stage's colour.
     """
     fig = go.Figure(go.Funnel(
-        y=stages, x=reached, textinfo="value", marker={"color": colours},
+        y=chart_labels(stages), x=reached, textinfo="value", marker={"color": colours},
         connector={"line": {"color": "#cccccc"}},
         hovertemplate="%{y}: %{x} projects have reached it<extra></extra>",
     ))
@@ -57,9 +58,9 @@ def target_tracker(target: pd.Series, observations: pd.DataFrame) -> go.Figure:
                                  mode="lines+markers", line={"color": colour, "width": 3},
                                  marker={"size": 9}, name="observed",
                                  hovertemplate="%{x|%Y-%m-%d}: %{y}<extra>observed</extra>"))
-    fig.update_layout(title={"text": f"{target['indicator']}: {target['status']}",
+    fig.update_layout(title={"text": chart_text(f"{target['indicator']}: {target['status']}"),
                              "font": {"size": 15}}, showlegend=False)
-    fig.update_yaxes(title_text=str(target["unit"]), gridcolor="#e5e5e5")
+    fig.update_yaxes(title_text=chart_text(target["unit"]), gridcolor="#e5e5e5")
     fig = layout(fig, 260)
     fig.update_layout(margin={"l": 10, "r": 10, "t": 40, "b": 10})
     return fig
@@ -78,8 +79,9 @@ def project_timeline(timeline: pd.DataFrame, today: str) -> go.Figure:
         if part.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=part["on"].astype(str), y=part["stage"].map(lambda s: s.replace("_", " ").title()),
-            mode="markers", name=label, text=part["what"],
+            x=part["on"].astype(str),
+            y=chart_labels(part["stage"].map(lambda s: s.replace("_", " ").title())),
+            mode="markers", name=label, text=chart_labels(part["what"]),
             marker={"color": colour, "size": 13, "symbol": symbol, "line": {"width": 1, "color": "white"}},
             hovertemplate="%{x|%d %b %Y}: %{text}<extra></extra>"))
     fig.add_vline(x=today, line_dash="dot", line_color="#555")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -16,7 +17,7 @@ from indicators.certification.records import NOT_YET_REGISTERED, ProjectDetail
 from indicators.certification.tracker import CE_HOURS_REQUIRED, CREDENTIAL_MONTHS
 from indicators.metrics.registry import BY_ID
 from indicators.present.change import change_sentence, verdict
-from indicators.present.formatting import format_change, format_moe, format_value
+from indicators.present.formatting import escape_markdown, format_change, format_moe, format_value
 
 STATUS_ICONS = {"met": "✅ met", "in progress": "⏳ in progress", "not started": "○ not started",
                 "not applicable": "– not applicable"}
@@ -60,6 +61,20 @@ def headline(detail: ProjectDetail) -> Headline:
         status=status.label, alert=alert, alert_level=level)
 
 
+def web_link(url: object) -> str | None:
+    """A link a table may offer (``LinkColumn``): an ``http``/``https`` address with a host, as
+    written; anything else (``javascript:``, ``data:``, a bare word, a missing value) is no link.
+
+    Examples
+    --------
+    >>> web_link("https://example.org/a.pdf"), web_link("javascript:alert(1)"), web_link(None)
+    ('https://example.org/a.pdf', None, None)
+    """
+    text = str(url).strip() if isinstance(url, str) else ""
+    parts = urlsplit(text)
+    return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
+
+
 def checklist_tables(detail: ProjectDetail) -> list[tuple[str, pd.DataFrame]]:
     """Each stage's requirements with their latest status and evidence, titled
     ``"Formation: 4 of 7 met"``, in the standard's order."""
@@ -69,7 +84,7 @@ def checklist_tables(detail: ProjectDetail) -> list[tuple[str, pd.DataFrame]]:
         out.append((f"{stage_title}: {met} of {len(part)} met", pd.DataFrame({
             "Requirement": part["title"], "Mandatory": part["mandatory"],
             "Status": part["status"].map(STATUS_ICONS).fillna(part["status"]),
-            "Evidence": part["evidence_url"], "Note": part["note"],
+            "Evidence": part["evidence_url"].map(web_link), "Note": part["note"],
             "Recorded": pd.to_datetime(part["recorded_at"]).dt.date,
         })))
     return out
@@ -81,7 +96,7 @@ def submissions_table(detail: ProjectDetail) -> pd.DataFrame:
     return pd.DataFrame({
         "Stage": subs["stage"].str.title(), "Submitted": subs["kind"], "On": subs["submitted_on"],
         "Review": subs["round"], "Outcome": subs["outcome"], "Reviewed": subs["reviewed_on"],
-        "Notes": subs["notes"], "Document": subs["document_url"],
+        "Notes": subs["notes"], "Document": subs["document_url"].map(web_link),
     }).astype(object).where(lambda f: f.notna(), "")
 
 
@@ -100,8 +115,9 @@ def targets_with_observations(detail: ProjectDetail) -> list[tuple[pd.Series, pd
 
 def target_caption(target: pd.Series, district_values: pd.DataFrame,
                    region_values: pd.DataFrame) -> str:
-    """One target's path in words, with the dashboard's current value for the district and the
-    region where the target is linked to an indicator.
+    """One target's path in words (Markdown, the recorded direction escaped), with the
+    dashboard's current value for the district and the region where the target is linked to an
+    indicator.
 
     Parameters
     ----------
@@ -111,7 +127,7 @@ def target_caption(target: pd.Series, district_values: pd.DataFrame,
         ``indicator_values`` of the project's district and of the region, indexed by indicator.
     """
     line = (f"Baseline {target['baseline']:g} ({target['baseline_year']}) → target "
-            f"{target['target']:g} ({target['target_year']}), {target['direction']}.")
+            f"{target['target']:g} ({target['target_year']}), {escape_markdown(target['direction'])}.")
     indicator_id = target.get("indicator_id")
     if indicator_id in BY_ID and indicator_id in district_values.index:
         indicator = BY_ID[indicator_id]

@@ -1,4 +1,5 @@
-"""Tables the pages show and export, built from ``indicator_values`` (pure functions)."""
+"""Tables the pages show and export, built from ``indicator_values`` (pure functions); every CSV
+a page offers is written by :func:`csv_text`, so no cell can act as a spreadsheet formula."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 import geopandas as gpd
 import pandas as pd
 
+from indicators.ingest.upload import csv_safe
 from indicators.metrics.composites import cejst
 from indicators.metrics.registry import BY_ID, Indicator
 from indicators.present.formatting import format_moe, format_value, ordinal, reliability_words
@@ -209,3 +211,27 @@ def flagged_units(burdens: pd.DataFrame, units: pd.DataFrame, unit_ids: list[str
         "Categories": flagged["categories"].to_numpy(),
         "Low-income percentile": (flagged["low_income_percentile"] * 100).round().to_numpy(),
     })
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    r"""``frame`` as CSV text (no index) with every text cell and column name made inert in a
+    spreadsheet (:func:`~indicators.ingest.upload.csv_safe`: a leading ``=``, ``+``, ``-``,
+    ``@``, tab or carriage return gets an apostrophe); numbers, dates and missing values are
+    written as they are. Rows end in CRLF (RFC 4180), so a carriage return inside a cell is
+    quoted too and cannot start a row of its own (a row starting ``=1``).
+
+    Examples
+    --------
+    >>> frame = pd.DataFrame({"name": ['=HYPERLINK("http://x","y")', "Oak\r=1"], "change": [-0.5, 1.0]})
+    >>> csv_text(frame).split("\r\n")
+    ['name,change', '"\'=HYPERLINK(""http://x"",""y"")",-0.5', '"Oak\r=1",1.0', '']
+    """
+    safe = frame.copy(deep=False)
+    for position in range(safe.shape[1]):  # by position: column names may repeat
+        values = safe.iloc[:, position]
+        if pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values) \
+                or isinstance(values.dtype, pd.CategoricalDtype):
+            safe.isetitem(position, values.astype(object).map(
+                lambda v: csv_safe(v) if isinstance(v, str) else v))
+    safe.columns = [csv_safe(c) if isinstance(c, str) else c for c in safe.columns]
+    return safe.to_csv(index=False, lineterminator="\r\n")
