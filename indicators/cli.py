@@ -1,7 +1,11 @@
-"""Command line: ``python -m indicators build|check|sample|compare|profile``.
+"""Command line: ``python -m indicators build|check|sample|compare|profile`` and the records commands.
+
+The records commands: ``verify-audit`` (the audit chain), ``export-records`` and
+``import-records`` (backup and restore, :mod:`indicators.certification.backup`).
 
 Exit status: 0 on success, 2 on bad input (one plain line per problem, no traceback),
-1 on an unexpected failure (for ``compare``: the databases differ).
+1 on an unexpected failure (for ``compare``: the databases differ; for ``verify-audit``: the
+audit chain is broken).
 """
 
 from __future__ import annotations
@@ -12,6 +16,9 @@ import time
 from pathlib import Path
 
 from indicators import config
+from indicators.certification.audit import verify
+from indicators.certification.backup import export_records, import_records
+from indicators.certification.checks import RecordError
 from indicators.ingest.upload import UploadError, read_upload
 from indicators.metrics.areas import AreaError
 from indicators.problems import InputError, Problem
@@ -45,6 +52,19 @@ def main(argv: list[str] | None = None) -> int:
     p_profile.add_argument("--period", default=None, help="period to profile (default: the latest)")
     p_profile.add_argument("--crs", default=None, help="CRS of a file that declares none")
     p_profile.add_argument("--out", type=Path, required=True, help="CSV to write")
+    records_db = f"records database (default {config.certification_db()})"
+    p_verify = sub.add_parser("verify-audit", help="check the records' hash-chained audit log")
+    p_verify.add_argument("--db", type=Path, default=None, help=records_db)
+    p_verify.add_argument("--head", default=None,
+                          help="a head hash noted earlier, which must still be in the chain")
+    p_export = sub.add_parser("export-records", help="back up every records table to a new folder")
+    p_export.add_argument("dir", type=Path, help="new (or empty) folder to write")
+    p_export.add_argument("--db", type=Path, default=None, help=records_db)
+    p_import = sub.add_parser("import-records", help="restore the records from a backup folder")
+    p_import.add_argument("dir", type=Path, help="folder written by export-records")
+    p_import.add_argument("--db", type=Path, default=None, help=records_db)
+    p_import.add_argument("--force", action="store_true",
+                          help="replace a database that is newer than the backup, or unreadable")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -55,12 +75,23 @@ def main(argv: list[str] | None = None) -> int:
             return _compare(args.old, args.new)
         if args.command == "profile":
             return _profile(args)
+        if args.command == "verify-audit":
+            return _verify_audit(args.db or config.certification_db(), args.head)
+        if args.command == "export-records":
+            print(export_records(args.dir, args.db or config.certification_db()).message)
+            return 0
+        if args.command == "import-records":
+            print(import_records(args.dir, args.db or config.certification_db(), force=args.force).message)
+            return 0
         return _sample(args.out_dir)
     except InputError as exc:
         _report(exc.problems)
         return 2
     except (UploadError, AreaError) as exc:
         print(f"ERROR {getattr(args, 'areas', '')}: {exc}", file=sys.stderr)
+        return 2
+    except RecordError as exc:
+        print(f"ERROR: {exc}", file=sys.stderr)
         return 2
 
 
@@ -104,6 +135,22 @@ def _compare(old: Path, new: Path) -> int:
     different = [d for d in diffs if not d.identical]
     print(f"{len(diffs) - len(different)} of {len(diffs)} tables identical.")
     return 1 if different else 0
+
+
+def _verify_audit(db: Path, head: str | None) -> int:
+    """Check the audit chain of the records (:func:`indicators.certification.audit.verify`):
+    0 when it holds, 1 naming the first broken row, 2 when there is no database to check."""
+    if not db.is_file():
+        print(f"ERROR {db}: no such records database. Fix: check the path given with --db.", file=sys.stderr)
+        return 2
+    report = verify(db, expect_head=head)
+    if not report.ok:
+        print(f"{report.rows} audit rows, chain broken at row {report.broken_id} ({report.problem}): "
+              f"{report.message}")
+        return 1
+    upgraded = " (the chain was added to this older database)" if report.upgraded else ""
+    print(f"{report.rows} audit rows, chain intact; head {report.head}{upgraded}.")
+    return 0
 
 
 def _profile(args: argparse.Namespace) -> int:

@@ -3,7 +3,9 @@
 The records are a record of truth, so nothing is deleted or changed in place: a new status, review
 or observation is a new row and the current value is the latest row. The only value ever
 updated is ``projects.version``, the counter that detects concurrent edits (optimistic locking);
-what changed is in ``audit_log``. ``python -m indicators build`` never touches this file.
+what changed is in ``audit_log``, whose rows are hash-chained (``prev_hash``, ``row_hash``: see
+:mod:`indicators.certification.audit`) so that an edited, deleted or inserted row is found.
+``python -m indicators build`` never touches this file.
 
 Seeding reads a region's certification document (JSON, see :func:`read_document`) into a new
 database written beside the target and linked into place only if no database exists there, so
@@ -89,7 +91,7 @@ CREATE TABLE boundaries (
 CREATE TABLE audit_log (
     audit_id INTEGER PRIMARY KEY, "at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL,
     action VARCHAR NOT NULL, table_name VARCHAR NOT NULL, record_id VARCHAR, project_id VARCHAR,
-    before JSON, after JSON
+    before JSON, after JSON, prev_hash VARCHAR, row_hash VARCHAR
 );
 """
 

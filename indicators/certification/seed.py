@@ -36,6 +36,7 @@ import duckdb
 
 from indicators import config
 from indicators.atomic import NewDatabase
+from indicators.certification import audit
 from indicators.certification import checks as check
 from indicators.certification.boundaries import check_geometry
 from indicators.certification.checks import RecordError
@@ -43,7 +44,6 @@ from indicators.certification.database import (
     ID_COLUMNS,
     SCHEMA,
     SCHEMA_VERSION,
-    insert,
     insert_many,
     now,
     read_document,
@@ -293,7 +293,7 @@ def _write(con: duckdb.DuckDBPyConnection, tables: dict[str, list], document: di
             "fictional": str(bool(document.get("fictional", False))).lower(),
             "reference_date": str(document.get("reference_date", ""))}
     con.executemany("INSERT INTO meta VALUES (?, ?)", list(meta.items()))
-    insert(con, "audit_log", {
-        "audit_id": 1, "at": seeded_at, "actor": SEED_ACTOR, "action": "seed the records database",
+    audit.append(con, {  # the first row of the audit chain
+        "at": seeded_at, "actor": SEED_ACTOR, "action": "seed the records database",
         "table_name": "projects", "record_id": None, "project_id": None, "before": None,
         "after": to_json({"source": source, "projects": len(tables["projects"])})})
