@@ -3,8 +3,7 @@ database (drawn only for a signed-in editor; visitors see nothing of it).
 
 The work is :mod:`indicators.store.editor_load`, which checks the editor again, refuses with a
 sentence and changes nothing on any problem. A successful load or restore swaps the database
-file, so every page picks the new one up on its next run (:mod:`ui.data` caches per file
-version).
+file; pages read it through :mod:`ui.data`, whose caches are keyed by the file's version.
 """
 
 from __future__ import annotations
@@ -90,7 +89,7 @@ def _load_form(editor: accounts.Account, region: Path) -> None:
             st.error(str(exc), icon=":material/error:")
             return
     st.session_state[_DONE] = (f"Loaded {result.file_name} as {picked.label.lower()} in "
-                               f"{result.seconds:.1f} s; every page now shows the new database.",
+                               f"{result.seconds:.1f} s, and swapped the new database in.",
                                result.warnings)
     st.rerun()
 
