@@ -143,6 +143,10 @@ def _verify_audit(db: Path, head: str | None) -> int:
     if not db.is_file():
         print(f"ERROR {db}: no such records database. Fix: check the path given with --db.", file=sys.stderr)
         return 2
+    if head is not None and not (len(head) == 64 and all(c in "0123456789abcdef" for c in head)):
+        print("ERROR: --head must be a head hash as verify-audit or export-records print it (64 "
+              "hexadecimal digits). Fix: copy it whole.", file=sys.stderr)
+        return 2
     report = verify(db, expect_head=head)
     if not report.ok:
         print(f"{report.rows} audit rows, chain broken at row {report.broken_id} ({report.problem}): "

@@ -12,6 +12,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -324,6 +325,19 @@ def test_no_write_continues_from_a_row_written_without_a_hash(busy_db: Path):
     assert audit.verify(busy_db).problem == "unchained"
 
 
+def test_append_stores_times_as_naive_utc_so_they_hash_the_same_when_read_back(db: Path):
+    with duckdb.connect(str(db)) as con:
+        for at in ("2026-12-01T12:00:00+02:00", datetime(2026, 12, 1, 10, 0, 0, 5, tzinfo=UTC),
+                   date(2026, 12, 2)):
+            audit.append(con, {"at": at, "actor": "a", "action": "b", "table_name": "t",
+                               "after": {"when": date(2026, 1, 1)}})
+    rows = stored(db)
+    assert [r["at"] for r in rows[1:]] == [datetime(2026, 12, 1, 10), datetime(2026, 12, 1, 10, 0, 0, 5),
+                                           datetime(2026, 12, 2)]
+    assert rows[1]["after"] == '{"when": "2026-01-01"}'
+    assert audit.verify(db).ok
+
+
 # --------------------------------------------------------------------------------------------
 # Databases made before the chain
 # --------------------------------------------------------------------------------------------
@@ -417,6 +431,8 @@ def test_cli_checks_a_head_noted_earlier(busy_db: Path, capsys):
     execute(busy_db, "DELETE FROM audit_log WHERE audit_id = 12")
     assert cli.main(["verify-audit", "--db", str(busy_db), "--head", head]) == 1
     assert "chain broken at row 12 (head not found)" in capsys.readouterr().out
+    assert cli.main(["verify-audit", "--db", str(busy_db), "--head", "abc"]) == 2
+    assert "--head must be a head hash" in capsys.readouterr().err
 
 
 def test_cli_refuses_a_missing_or_unreadable_file(tmp_path: Path, capsys):

@@ -134,6 +134,19 @@ def test_an_old_database_is_upgraded_then_exported(tmp_path: Path):
     assert contents(restored) == contents(db)
 
 
+def test_an_old_database_is_compared_by_the_chain_it_would_get_and_left_unchanged(tmp_path: Path):
+    old = seeded(tmp_path / "old")
+    make_old(old)
+    newer = tmp_path / "newer.duckdb"
+    shutil.copyfile(old, newer)
+    records.add_observation("test-commons", 1, 3.0, year=2024, editor=ED, version=1, db=newer)
+    backup.export_records(tmp_path / "backup", newer)
+    older = sha(old)
+    result = backup.import_records(tmp_path / "backup", old)  # its chain is the start of the backup's
+    assert sha(result.kept) == older and contents(old) == contents(newer)
+    assert audit.verify(result.kept).upgraded  # the kept copy was never written to
+
+
 def test_export_while_an_editor_writes_is_a_consistent_snapshot(db: Path, tmp_path: Path):
     stop = threading.Event()
 

@@ -80,6 +80,7 @@ CHAIN_COLUMNS = ("prev_hash", "row_hash")
 PROBLEMS = ("edited", "missing", "inserted", "out of order", "chain mismatch", "unchained",
             "head not found")
 
+
 @dataclass(frozen=True)
 class ChainReport:
     """What :func:`verify` found.

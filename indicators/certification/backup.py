@@ -24,6 +24,24 @@ is the start of (or the same as) the backup's, so a database with audit rows the
 or a different history, is refused unless ``force``. The new file is swapped in with
 ``os.replace``; the replaced one is kept beside it as ``<name>.before-import``. Any refusal
 leaves the target byte-for-byte unchanged.
+
+Examples
+--------
+>>> import tempfile
+>>> from indicators.certification.database import FORMAT
+>>> from indicators.certification.seed import seed_if_absent
+>>> folder = Path(tempfile.mkdtemp())
+>>> _ = (folder / "doc.json").write_text(json.dumps({"format": FORMAT, "projects": []}))
+>>> seed_if_absent(folder / "doc.json", folder / "records.duckdb")
+True
+>>> export_records(folder / "backup", folder / "records.duckdb").tables["audit_log"]
+1
+>>> import_records(folder / "backup", folder / "copy.duckdb").message.startswith("Restored 13 tables")
+True
+>>> import_records(folder / "nowhere", folder / "copy.duckdb")
+Traceback (most recent call last):
+...
+indicators.certification.checks.RecordError: There is no backup folder at ...nowhere; check the path.
 """
 
 from __future__ import annotations
