@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import pytest
 
+from indicators.certification import audit as chain
 from indicators.certification import records
 from indicators.certification.checks import ConflictError
 from indicators.certification.seed import seed_if_absent
@@ -194,6 +195,7 @@ def test_ten_sessions_read_while_the_database_is_swapped_and_two_editors_write(
         (t, r) for _, t, r in outcome.accepted), "the audit log misses a write"
     assert [a for a, _, _ in audit if a == "load data"] == ["load data"]
     assert len(audit) == len(outcome.accepted) + 1
+    assert chain.verify(cert).ok, "the audit chain is intact"
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM layers WHERE title = 'ACS again (concurrency test)'"
                            ).fetchone() == (1,)

@@ -17,7 +17,7 @@ import geopandas as gpd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from indicators.certification import accounts
+from indicators.certification import accounts, audit
 from indicators.certification.seed import seed_if_absent
 from indicators.store import editor_load
 from indicators.store.build import build
@@ -226,6 +226,7 @@ def test_restore_brings_back_the_previous_database_exactly_and_can_be_undone(liv
     assert sha(live.db) == loaded
     assert [row[0] for row in live.audit()] == ["load data", "restore data", "restore data"]
     assert json.loads(live.audit()[1][5])["sha256"] == original
+    assert audit.verify(live.records).ok, "the load and restore rows are chained like every other"
 
 
 def test_an_audit_that_cannot_be_written_undoes_the_swap(live, monkeypatch):
