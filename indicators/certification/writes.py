@@ -387,25 +387,14 @@ def _require_complete(con: duckdb.DuckDBPyConnection, project: dict[str, Any], s
     raise RecordError(f"{title} cannot be recorded as reached yet because {reason}; record those first.")
 
 
-# --------------------------------------------------------------------------------------------
-
-#: The changes to the indicators database an editor may make (:mod:`indicators.store.editor_load`).
-DATA_ACTIONS = ("load data", "restore data")
-
-
 def record_data_load(editor: Account, action: str, before: dict[str, Any], after: dict[str, Any], *,
                      db: Path | None = None) -> WriteResult:
-    """Audit a change an editor made to the indicators database (a file loaded, or the previous
-    database restored): one ``audit_log`` row with no project, table "indicators database",
-    ``before`` and ``after`` describing the old and new database (fingerprint, layers, file)."""
-    actor = authorise(editor, action).audit_name
-    action = check.choice(action, DATA_ACTIONS, "action")
-    record_id = str(after.get("sha256", ""))[:16] or None
+    """Audit an editor's data load or restore (:mod:`indicators.store.editor_load`): no project."""
+    actor, record = authorise(editor, action).audit_name, str(after.get("sha256", ""))[:16]
+    action = check.choice(action, ("load data", "restore data"), "action")
 
     def write() -> WriteResult:
         with transaction(_db(db)) as con:
-            _audit(con, now(), actor, action, _Change("indicators database", after, record_id, before),
-                   None)
-        return WriteResult("indicators database", record_id or "", 0)
-
+            _audit(con, now(), actor, action, _Change("indicators database", after, record, before), None)
+        return WriteResult("indicators database", record, 0)
     return _retrying(write)
