@@ -19,12 +19,15 @@ import json
 import re
 import stat
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow
 import pyogrio
+import pyproj
 import shapely.errors
 
 from indicators.config import MAX_SOURCE_BYTES
@@ -33,12 +36,14 @@ from indicators.problems import LayerError
 TABLE_SUFFIXES = {".csv", ".txt", ".tsv", ".json", ".parquet"}
 VECTOR_SUFFIXES = {".shp", ".zip", ".geojson", ".json", ".gpkg", ".parquet"}
 SHAPEFILE_SIDECARS = (".shx", ".dbf")
-#: What GDAL (through pyogrio) and GEOS raise on a damaged file: a bad source, layer, feature,
-#: field or CRS, a ring GEOS cannot build (unclosed, NaN), or text that is not the UTF-8 declared.
+#: What GDAL (through pyogrio), pyproj and GEOS raise on a damaged file: a bad source, layer,
+#: feature, field or CRS, a ring GEOS cannot build (unclosed, NaN), text that is not the UTF-8
+#: declared, and the UnboundLocalError pyogrio 0.13's ``get_crs`` raises on a .prj that is not text.
+CRS_READ_ERRORS = (pyogrio.errors.CRSError, pyproj.exceptions.CRSError, UnboundLocalError)
 GEOMETRY_READ_ERRORS = (
     pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FeatureError,
-    pyogrio.errors.FieldError, pyogrio.errors.GeometryError, pyogrio.errors.CRSError,
-    shapely.errors.GEOSException, UnicodeDecodeError,
+    pyogrio.errors.FieldError, pyogrio.errors.GeometryError, shapely.errors.GEOSException,
+    UnicodeDecodeError, *CRS_READ_ERRORS,
 )
 #: How binary files mistaken for tables start, and what they are.
 BINARY_MAGIC = (
@@ -131,7 +136,7 @@ def read_table(path: Path) -> Table:
     check_file(path)
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        frame = pd.read_parquet(path)
+        frame = _parquet(pd.read_parquet, path)
         return Table(frame.astype("string").fillna("").astype(object), ",")
     raw = path.read_bytes()
     text, notes = _decode(raw)
@@ -211,8 +216,16 @@ def _read_delimited(text: str, notes: tuple[str, ...]) -> Table:
 
 
 def _check_rows(frame: pd.DataFrame, text: str, delimiter: str) -> None:
-    """Refuse the two ways a damaged CSV reads without a parser error: a quote left open, which
-    swallows the following rows into one cell, and a file cut off in the middle of its last row."""
+    """Refuse the ways a damaged CSV reads without a parser error: rows longer than the header
+    (pandas takes the extra cells as an index), a quote left open, which swallows the following
+    rows into one cell, and a file cut off in the middle of its last row."""
+    if not isinstance(frame.index, pd.RangeIndex):  # pandas made the extra leading cells an index
+        raise LayerError(
+            f"the rows have {frame.index.nlevels} more cells than the header, so every cell would "
+            "land under the wrong column",
+            "remove the extra cells (often a delimiter at the end of each row), or add the missing "
+            "column names to the header.",
+        )
     for column in frame.columns:
         cells = frame[column].astype("string").fillna("")
         merged = cells.str.contains("\n", regex=False) & cells.str.contains(delimiter, regex=False)
@@ -374,7 +387,7 @@ def read_vector(
         parse_json(text)  # a clear message for truncated or broken files
         source = str(path)
     elif suffix == ".parquet":
-        return _with_crs(gpd.read_parquet(path), crs, path)
+        return _with_crs(_parquet(gpd.read_parquet, path), crs, path)
     elif suffix == ".gpkg":
         layer = layer or _single_gpkg_layer(path)
         source = str(path)
@@ -385,6 +398,12 @@ def read_vector(
         )
     try:
         frame = gpd.read_file(source, layer=layer, engine="pyogrio")
+    except CRS_READ_ERRORS:
+        raise LayerError(
+            "the file's coordinate reference system (a shapefile's .prj) is damaged and cannot be read",
+            "copy the .prj from the original download, or remove it and set `crs = \"EPSG:4269\"` "
+            "(Census files) on this layer in manifest.toml.",
+        ) from None
     except UnicodeDecodeError:
         raise LayerError(
             "the file's text (its names or other fields) is not UTF-8, the encoding it must have",
@@ -398,6 +417,17 @@ def read_vector(
             "Validity finds unclosed rings and coordinates that are not numbers).",
         ) from None
     return _with_crs(frame, crs, path)
+
+
+def _parquet(reader: Callable[[Path], pd.DataFrame], path: Path) -> pd.DataFrame:
+    """Read a (Geo)Parquet file; a damaged one, or a plain table read as geometry, is a LayerError."""
+    try:
+        return reader(path)
+    except (pyarrow.ArrowException, ValueError, OSError) as exc:
+        raise LayerError(
+            f"the Parquet file could not be read: {_first_line(exc)}",
+            "download it again; for geometry, write it with GeoPandas' to_parquet (GeoParquet).",
+        ) from None
 
 
 def _with_crs(frame: gpd.GeoDataFrame, crs: str | None, path: Path) -> gpd.GeoDataFrame:
@@ -440,7 +470,7 @@ def _zip_source(path: Path, member: str | None, crs: str | None) -> str:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
             names = [info.filename for info in infos]
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, ValueError):  # e.g. "zip file version 6.4"
         raise LayerError(
             "the .zip is damaged or not a zip archive", "download it again."
         ) from None
