@@ -62,7 +62,6 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 
 from indicators.certification.checks import RecordError
 from indicators.certification.database import ContentionError, insert, now, to_json, transaction
@@ -76,6 +75,8 @@ HASHED_COLUMNS = ("audit_id", "at", "actor", "action", "table_name", "record_id"
 ENTRY_COLUMNS = HASHED_COLUMNS[1:]
 #: The two columns the chain adds to ``audit_log``.
 CHAIN_COLUMNS = ("prev_hash", "row_hash")
+#: Rows chained per statement when an older database is upgraded.
+_BATCH = 500
 #: How verification names what it found (``ChainReport.problem``).
 PROBLEMS = ("edited", "missing", "inserted", "out of order", "chain mismatch", "unchained",
             "head not found")
@@ -181,16 +182,15 @@ def ensure_chain(con: duckdb.DuckDBPyConnection) -> bool:
         if column not in present:
             con.execute(f"ALTER TABLE audit_log ADD COLUMN {column} VARCHAR")
     chained = chain(entries(con, hashes=False))
-    if chained:
-        hashes = pd.DataFrame({"audit_id": [r["audit_id"] for r in chained],
-                               "prev_hash": [r["prev_hash"] for r in chained],
-                               "row_hash": [r["row_hash"] for r in chained]})
-        con.register("_audit_hashes", hashes)
-        try:
-            con.execute("UPDATE audit_log SET prev_hash = h.prev_hash, row_hash = h.row_hash "
-                        "FROM _audit_hashes h WHERE audit_log.audit_id = h.audit_id")
-        finally:
-            con.unregister("_audit_hashes")
+    # parameters in batches, not a registered DataFrame: DuckDB's pandas scan is not safe when
+    # several threads' connections register frames at once (concurrent first writes)
+    for start in range(0, len(chained), _BATCH):
+        batch = chained[start:start + _BATCH]
+        values = ", ".join("(?, ?, ?)" for _ in batch)
+        con.execute(f"UPDATE audit_log SET prev_hash = h.prev_hash, row_hash = h.row_hash FROM "
+                    f"(VALUES {values}) AS h(audit_id, prev_hash, row_hash) "
+                    "WHERE audit_log.audit_id = h.audit_id",
+                    [v for r in batch for v in (r["audit_id"], r["prev_hash"], r["row_hash"])])
     return True
 
 
