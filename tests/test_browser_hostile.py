@@ -41,7 +41,10 @@ pytestmark = pytest.mark.browser
 
 PROJECT = Path(__file__).resolve().parent.parent
 HOSTILE = "<img src=x onerror=alert(1)>"
-RENAMED_DISTRICT = "Oak Hill"
+#: A second district's name made of what Markdown acts on: emphasis, a link, an entity, a
+#: Streamlit colour directive, maths, an emoji code, autolinks.
+MARKDOWN = "*Oak* [win](https://e.example) AT&amp;T :red[x] $5$ :smile: www.x.org a@b.org"
+RENAMED_DISTRICT, RENAMED_TOO = "Oak Hill", "Westside"
 DESKTOP = {"width": 1280, "height": 2400}
 PAGE_TIMEOUT_MS = 60_000
 MAP_WAIT_S = 15
@@ -75,33 +78,37 @@ FOUND_IN_FRAME_JS = """name => {
 
 @dataclass(frozen=True)
 class Visit:
-    """A page loaded by its URL, whether it shows the hostile name somewhere as text, and
-    whether a map tooltip on it does."""
+    """A page loaded by its URL, the text it must show literally (in the page or a frame), and
+    whether a map tooltip on it must read the hostile name."""
 
     name: str  #: test id
     query: str  #: path and query string after "/"
-    shows_name: bool
+    shows: str = ""
     map_shows_name: bool = False
+    maps: int = 0  #: st_folium maps the page shows
 
 
 VISITS = (
-    Visit("neighbourhood", "", shows_name=False, map_shows_name=True),  # district outlines
-    Visit("neighbourhood-hostile-district", f"?district={quote(HOSTILE)}", shows_name=True,
-          map_shows_name=True),
-    Visit("compare", "compare", shows_name=True),  # the ranking names every district
-    Visit("equity", "equity", shows_name=True, map_shows_name=True),
-    Visit("portfolio", "portfolio", shows_name=False, map_shows_name=True),  # markers, boundaries
-    Visit("project", "project", shows_name=True, map_shows_name=True),  # the first project
-    Visit("project-hostile-project", f"project?project={quote(HOSTILE)}", shows_name=True,
-          map_shows_name=True),
-    Visit("methodology", "methodology", shows_name=False),
-    Visit("data", "data", shows_name=False),
+    Visit("neighbourhood", "", map_shows_name=True, maps=1),  # the district outlines
+    Visit("neighbourhood-hostile-district", f"?district={quote(HOSTILE)}", shows=HOSTILE,
+          map_shows_name=True, maps=1),
+    # The cards' headline ("In <place>, ...") is Markdown: the name must read as written.
+    Visit("neighbourhood-markdown-district", f"?district={quote(MARKDOWN)}", shows=f"In {MARKDOWN}, ",
+          maps=1),
+    Visit("compare", "compare", shows=HOSTILE),  # the ranking names every district
+    Visit("equity", "equity", shows=HOSTILE, map_shows_name=True, maps=1),
+    Visit("portfolio", "portfolio", map_shows_name=True, maps=1),  # markers and boundaries
+    Visit("project", "project", shows=HOSTILE, map_shows_name=True, maps=1),  # its own boundary
+    Visit("project-hostile-project", f"project?project={quote(HOSTILE)}", shows=HOSTILE,
+          map_shows_name=True, maps=1),
+    Visit("methodology", "methodology"),
+    Visit("data", "data"),
 )
 
 
 def hostile_region(folder: Path) -> tuple[Path, Path]:
-    """The Sample City with a district and a project named :data:`HOSTILE`, built: (region
-    folder, database)."""
+    """The Sample City with a district and a project named :data:`HOSTILE` (and a district
+    named :data:`MARKDOWN`), built: (region folder, database)."""
     region = folder / "region"
     shutil.copytree(PROJECT / "data" / "sample", region)
     districts_file = region / "districts.geojson"
@@ -109,6 +116,8 @@ def hostile_region(folder: Path) -> tuple[Path, Path]:
     renamed = [f for f in districts["features"] if f["properties"]["DISTRICT"] == RENAMED_DISTRICT]
     assert len(renamed) == 1, f"the sample no longer has a district named {RENAMED_DISTRICT}"
     renamed[0]["properties"]["DISTRICT"] = HOSTILE
+    next(f for f in districts["features"]
+         if f["properties"]["DISTRICT"] == RENAMED_TOO)["properties"]["DISTRICT"] = MARKDOWN
     districts_file.write_text(json.dumps(districts))
     db = folder / "indicators.duckdb"
     build(region, db)
@@ -144,13 +153,15 @@ def hostile_url(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> I
         yield server.url
 
 
-def settle_maps(page: Page) -> list[Frame]:
-    """Wait (a while) until every map iframe on the page has drawn its shapes; the map frames."""
+def settle_maps(page: Page, expected: int) -> list[Frame]:
+    """Wait (a while) until the ``expected`` map iframes are on the page (they appear a moment
+    after the script has finished) and every map has drawn its shapes; the drawn map frames."""
     deadline = page.evaluate("() => performance.now()") + MAP_WAIT_S * 1000
     while True:
         frames = [h.content_frame() for h in page.locator(MAP_IFRAME).element_handles()]
         drawn = [f for f in frames if f is not None and f.locator(TRACT_PATHS).count()]
-        if len(drawn) == len(frames) or page.evaluate("() => performance.now()") > deadline:
+        done = len(frames) >= expected and len(drawn) == len(frames)
+        if done or page.evaluate("() => performance.now()") > deadline:
             return drawn
         page.wait_for_timeout(200)
 
@@ -168,7 +179,7 @@ def test_hostile_names_stay_text_on_every_page(browser: Browser, hostile_url: st
         page.goto(f"{hostile_url}/{visit.query}")
         page.locator("h1").first.wait_for(state="visible")
         wait_idle(page, PAGE_TIMEOUT_MS)
-        hovered = [frame.evaluate(HOVER_SHAPES_JS, HOSTILE) for frame in settle_maps(page)]
+        hovered = [frame.evaluate(HOVER_SHAPES_JS, HOSTILE) for frame in settle_maps(page, visit.maps)]
         page.wait_for_timeout(GRACE_MS)
 
         assert dialogs == [], f"{visit.name}: a dialog opened: {dialogs}"
@@ -179,10 +190,11 @@ def test_hostile_names_stay_text_on_every_page(browser: Browser, hostile_url: st
         assert page.get_by_text(PAGE_BOUNDARY_TEXT).count() == 0, f"{visit.name}: page-boundary error"
         assert errors == [], f"{visit.name}: uncaught script errors: {errors}"
         assert not sum(h["live"] for h in hovered), f"{visit.name}: a tooltip drew an image: {hovered}"
+        assert len(hovered) >= visit.maps, f"{visit.name}: {len(hovered)} of {visit.maps} maps drew"
         if visit.map_shows_name:
             assert any(h["shown"] for h in hovered), f"{visit.name}: no tooltip read the name: {hovered}"
-        if visit.shows_name:
-            found = [frame.url for frame in page.frames if frame.evaluate(FOUND_IN_FRAME_JS, HOSTILE)]
-            assert found, f"{visit.name}: the name {HOSTILE!r} is not shown as text"
+        if visit.shows:
+            found = [frame.url for frame in page.frames if frame.evaluate(FOUND_IN_FRAME_JS, visit.shows)]
+            assert found, f"{visit.name}: {visit.shows!r} is not shown as text"
     finally:
         context.close()

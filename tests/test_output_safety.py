@@ -1,11 +1,12 @@
 """Output safety: every name, note, source and piece of evidence a user can supply is inert
 wherever the dashboard outputs it, and still reads the same to a person.
 
-Each hostile text below goes through every formatter, map layer, chart, table and CSV writer of
-``indicators.present``: HTML outputs (folium scripts, plotly figures, the printable profile)
-carry no live tag, only escaped text that decodes back to the name; Markdown carries the name
-with every special character escaped; tables keep the text as it is (Streamlit's grid draws
-text, never HTML), and offer only http(s) links; CSV cells cannot start a spreadsheet formula.
+Each hostile text below (and one made of Markdown) goes through every formatter, map layer,
+chart, table and CSV writer of ``indicators.present``: HTML outputs (folium scripts, plotly
+figures, the printable profile) carry no live tag, only escaped text that decodes back to the
+name; Markdown carries the name with every special character escaped; tables keep the text
+as it is (Streamlit's grid draws text, never HTML) and offer only http(s) links; CSV cells
+cannot start a spreadsheet formula.
 """
 
 from __future__ import annotations
@@ -46,8 +47,10 @@ SCRIPT = "<script>alert(1)</script>"
 FORMULA = '=HYPERLINK("http://x","y")'
 SQL = "'); DROP TABLE units; --"
 LONG = ("Oak & Elm " * 1000)[:10_000 - len(IMG)] + IMG  # 10,000 characters ending in a tag
-HOSTILE = [IMG, SCRIPT, FORMULA, SQL, LONG]
-IDS = ["img", "script", "formula", "sql", "long"]
+#: What Markdown and Streamlit act on: emphasis, a link, an entity, a colour, maths, autolinks.
+MARKUP = "*Oak* [win](https://e.example) AT&amp;T :red[x] $5$ www.x.org a@b.org"
+HOSTILE = [IMG, SCRIPT, FORMULA, SQL, LONG, MARKUP]
+IDS = ["img", "script", "formula", "sql", "long", "markup"]
 #: What would be live in HTML: a tag opening, or a script's end.
 LIVE = re.compile(r"<\s*(img|script|/script|svg|iframe)", re.IGNORECASE)
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -366,3 +369,10 @@ def test_page_exports_go_through_csv_text(name: str):
         "status": ["overdue"], "next_deadline": [date(2025, 1, 1)], "next_deadline_for": [name],
         "days_left": [-3], "share_on_track": [0.5]})
     assert_inert_csv(tables.csv_text(portfolio.table(frame, date(2026, 11, 1))), name)
+
+
+def test_markdown_escaping_leaves_nothing_for_markdown_or_streamlit_to_act_on():
+    out = escape_markdown(MARKUP + " & Co")
+    for inert in ("\\*Oak\\*", "\\[win\\]\\(https\\://e\\.example\\)", "AT\\&amp;T", "\\:red\\[x\\]",
+                  "\\$5\\$", "www\\.x\\.org", "a\\@b\\.org", " & Co"):
+        assert inert in out, inert

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 
 from indicators.metrics.registry import Indicator
 
@@ -124,17 +125,25 @@ def comparison(value: float, moe: float, other: float, other_moe: float) -> str:
     return "higher than" if diff > 0 else "lower than"
 
 
-_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$"
+#: What Markdown, its HTML and maths, GitHub's autolinks (``https://``, ``www.``, ``a@b.c``) and
+#: Streamlit's directives (``:red[...]``, ``:material/...:``) act on.
+_MARKDOWN_SPECIAL = "\\`*_{}[]()#+-.!|<>~$=:@"
+#: An ``&`` that starts a named entity (``&amp;``; a numeric one has its ``#`` escaped already).
+_ENTITY_START = re.compile(r"&(?=[0-9A-Za-z]+;)")
 
 
 def escape_markdown(text: str) -> str:
     r"""Text as Streamlit's Markdown shows it literally: every character Markdown (or its
     embedded HTML and maths) would act on is escaped, so a name from a file or a link can never
-    become a link, a heading or markup.
+    become a link, a heading, a colour, an emoji or markup, and an entity such as ``&lt;`` in it
+    is shown as written, not decoded.
 
     Examples
     --------
     >>> escape_markdown("[click](javascript:alert(1)) <b>*Oak*</b> $5")
-    '\\[click\\]\\(javascript:alert\\(1\\)\\) \\<b\\>\\*Oak\\*\\</b\\> \\$5'
+    '\\[click\\]\\(javascript\\:alert\\(1\\)\\) \\<b\\>\\*Oak\\*\\</b\\> \\$5'
+    >>> escape_markdown("AT&amp;T & Co &#60;")
+    'AT\\&amp;T & Co &\\#60;'
     """
-    return "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
+    escaped = "".join(f"\\{c}" if c in _MARKDOWN_SPECIAL else c for c in str(text))
+    return _ENTITY_START.sub(r"\\&", escaped)
