@@ -19,7 +19,7 @@ from indicators import config
 from indicators.certification import records
 from indicators.present import maps, queries
 from indicators.store.areas import AreaProfiler
-from indicators.store.database import connect_readonly
+from indicators.store.database import connect_readonly, cursor_of
 
 T = TypeVar("T")
 
@@ -37,7 +37,7 @@ def _connection(version: str) -> duckdb.DuckDBPyConnection:
 
 def cursor() -> duckdb.DuckDBPyConnection:
     """A cursor on the shared read-only connection (cursors are safe across sessions' threads)."""
-    return _connection(db_version()).cursor()
+    return cursor_of(_connection(db_version()))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

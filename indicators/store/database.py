@@ -12,10 +12,39 @@ import shapely
 
 from indicators.config import STORAGE_CRS
 
+#: The catalog name the derived database is attached under by :func:`connect_readonly`.
+LIVE = "live"
+
 
 def connect_readonly(path: Path) -> duckdb.DuckDBPyConnection:
-    """Open the derived database read-only (the app never writes it)."""
-    return duckdb.connect(str(path), read_only=True)
+    """Open the derived database read-only (the app never writes it).
+
+    The file is attached to a fresh in-memory DuckDB instance rather than opened with
+    ``duckdb.connect(path)``: DuckDB hands back the instance a process already holds for a path,
+    so after an editor's load swaps a new file in (``os.replace``) a plain connect would keep
+    reading the old one for as long as any connection to it is open. Use :func:`cursor_of` for
+    cursors (each needs the catalog chosen again).
+
+    Raises
+    ------
+    duckdb.IOException
+        When there is no database at ``path``.
+    """
+    con = duckdb.connect()
+    try:
+        con.execute(f"ATTACH ? AS {LIVE} (READ_ONLY)", [str(path)])
+        con.execute(f"USE {LIVE}")
+    except duckdb.Error:
+        con.close()
+        raise
+    return con
+
+
+def cursor_of(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """A cursor of a :func:`connect_readonly` connection (safe to use from another thread)."""
+    cursor = con.cursor()
+    cursor.execute(f"USE {LIVE}")
+    return cursor
 
 
 def meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
