@@ -277,6 +277,12 @@ def test_an_unreadable_target_is_refused_unless_forced(db: Path, tmp_path: Path)
     assert contents(junk) == contents(db)
 
 
+def test_a_database_open_in_this_process_is_in_use_not_unreadable(db: Path, tmp_path: Path):
+    backup.export_records(tmp_path / "backup", db)
+    with duckdb.connect(str(db)):
+        refused(tmp_path / "backup", db, "is in use by another program; nothing was changed", force=True)
+
+
 def test_export_refuses_a_broken_chain_and_a_used_folder(db: Path, tmp_path: Path):
     (tmp_path / "used").mkdir()
     (tmp_path / "used" / "x").write_text("earlier")
@@ -317,5 +323,9 @@ def test_cli_round_trip_and_refusals(db: Path, tmp_path: Path, capsys):
     assert "There is no backup folder" in capsys.readouterr().err
     assert cli.main(["export-records", str(folder), "--db", str(db)]) == 2
     assert "already exists and is not empty" in capsys.readouterr().err
+    (tmp_path / "empty").mkdir()
+    assert cli.main(["export-records", str(tmp_path / "empty"), "--db", str(db)]) == 0
+    assert (tmp_path / "empty" / "manifest.json").is_file()
+    capsys.readouterr()
     assert cli.main(["export-records", str(tmp_path / "b2"), "--db", str(tmp_path / "none.duckdb")]) == 2
     assert "There is no records database at" in capsys.readouterr().err

@@ -53,6 +53,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -336,7 +337,7 @@ def _load_table(con: duckdb.DuckDBPyConnection, table: str, info: dict[str, Any]
 
 
 @contextlib.contextmanager
-def _held(target: Path, force: bool) -> Any:
+def _held(target: Path, force: bool) -> Iterator[list[tuple[int, str]] | None]:
     """The target's audit chain as (id, hash), read on a read-only connection held open (so no
     other process writes to it) until the swap is done; None when there is no target or (with
     ``force``) it cannot be read."""
@@ -351,7 +352,7 @@ def _held(target: Path, force: bool) -> Any:
         if con is not None:
             con.close()
             con = None
-        if "lock" in str(exc).lower():
+        if "lock" in str(exc).lower() or isinstance(exc, duckdb.ConnectionException):  # open here
             raise RecordError(f"The database at {target} is in use by another program; nothing was "
                               "changed. Try again when no one is saving records.") from None
         if not force:
