@@ -328,6 +328,7 @@ NAN_RING = {"type": "Polygon", "coordinates": [[[math.nan, math.nan]] * 4]}
     {"type": "Feature", "properties": {"GEOID": toy.GEOIDS[0]}, "geometry": NAN_RING}]}))  # GEOSException
 @example(b'{"type": "Feature", "properties": {"NAME": "Pe\xf1a"}, "geometry": null}')  # UnicodeDecodeError
 @example(b"SQLite format 3\x00" + bytes(100))  # named .geojson: not JSON
+@example(b'{"type": "Feature", "features": [false, false]}')  # numpy ValueError inside pyogrio
 def test_geometry_readers(data: bytes) -> None:
     with written(data, "layer.geojson") as path:
         only_allowed(read_vector, path)
@@ -342,6 +343,7 @@ def test_geometry_readers(data: bytes) -> None:
 @example(dumps({"type": "Feature", "properties": {}, "geometry": UNCLOSED}), None)  # GEOSException
 @example(dumps({"type": "Feature", "properties": {}, "geometry": NAN_RING}), None)  # GEOSException
 @example(b'{"type": "Feature", "properties": {"name": "Pe\xf1a"}, "geometry": null}', None)  # Unicode
+@example(b'{"type": "Feature", "features": [false, false]}', None)  # numpy ValueError inside pyogrio
 def test_upload_reader(data: bytes, name_field: str | None) -> None:
     try:
         upload = read_upload(data, "area.geojson", name_field=name_field)

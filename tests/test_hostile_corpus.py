@@ -7,7 +7,9 @@ entry names (units, census or districts) and run through ``python -m indicators 
 byte-for-byte unchanged with no temporary file left. A file that is legitimately readable builds,
 and its hostile names are stored verbatim (text, never run) with every table still there. Every
 boundary file also goes through the residents' upload: an :class:`UploadError` sentence, or a
-clean read of named, valid polygons.
+clean read of named, valid polygons; and every file goes through the editors' load from the Data
+page (census tables as census, boundaries as districts): a :class:`LoadError` sentence with the
+database, the records database and the region folder unchanged, or a clean load.
 """
 
 from __future__ import annotations
@@ -23,11 +25,14 @@ import duckdb
 import pytest
 import shapely
 
+from indicators.certification.seed import seed_if_absent
 from indicators.cli import main
 from indicators.ingest.upload import MAX_NAME_CHARS, UploadError, read_upload
+from indicators.store.editor_load import LoadError, load_file
 from tests import toy
 from tests.conftest import PROJECT
-from tests.data.bad.make_corpus import ENTRIES, HERE, HOSTILE_NAMES, LONG_NAME, Entry
+from tests.data.bad.make_corpus import CORPUS, ENTRIES, HERE, HOSTILE_NAMES, LONG_NAME, Entry
+from tests.editors import editor
 
 #: The file each role's corpus file replaces in the toy region's manifest.
 ROLE_PATHS = {"units": "tracts.geojson", "census": "acs.csv", "districts": "districts.geojson"}
@@ -60,6 +65,10 @@ pytestmark = [pytest.mark.filterwarnings("ignore::RuntimeWarning"),
 
 def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def folder_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): sha(p) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -119,6 +128,13 @@ def test_corpus_is_complete_and_small() -> None:
         assert f"`{entry.name}`" in readme, f"{entry.name} is not in README.md"
         assert entry.role in ROLE_PATHS and entry.outcome in ("refused", "built")
     assert set(STORED) <= {e.name for e in ENTRIES if e.outcome == "built"}
+
+
+def test_corpus_is_what_the_script_makes() -> None:
+    """The committed files are the script's (GeoPackages hold their creation time, so differ)."""
+    differ = [e.name for e, make in CORPUS
+              if not e.name.endswith(".gpkg") and make() != (HERE / e.name).read_bytes()]
+    assert not differ, f"{differ} differ from make_corpus.py: run it again and commit the files"
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
@@ -184,3 +200,40 @@ def test_command_line(name: str, toy_built, tmp_path: Path) -> None:
     assert result.returncode == 2, result.stderr
     assert_plain(result.stdout + result.stderr, entry)
     assert sha(db) == digest
+
+
+@pytest.fixture(scope="module")
+def records_built(toy_built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The records database seeded from the toy region, once."""
+    region, _ = toy_built
+    records = tmp_path_factory.mktemp("records") / "certification.duckdb"
+    seed_if_absent(region, records)
+    return records
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)
+def test_editor_load(entry: Entry, toy_built, records_built, tmp_path: Path) -> None:
+    """The Data page's load: census files as a census table, every other file as districts."""
+    region, db = toy_built
+    live = tmp_path / "data" / "indicators.duckdb"
+    records = live.with_name("certification.duckdb")
+    shutil.copytree(region, tmp_path / "region")
+    live.parent.mkdir()
+    shutil.copyfile(db, live)
+    shutil.copyfile(records_built, records)
+    before = (sha(live), sha(records), folder_digest(tmp_path / "region"))
+    options = ({"role": "census", "profile": "acs"} if entry.role == "census"
+               else {"role": "districts", "profile": None, "name": "NAME"})
+    try:
+        load_file((HERE / entry.name).read_bytes(), entry.name, editor=editor("loader@example.org"),
+                  region=tmp_path / "region", db=live, records_db=records, **options)  # type: ignore[arg-type]
+    except LoadError as exc:
+        message = str(exc)
+        assert message[:1].isupper() and message.rstrip().endswith("."), message
+        assert "Traceback" not in message and "unexpected problem" not in message, message
+        assert (sha(live), sha(records), folder_digest(tmp_path / "region")) == before, "something changed"
+        return
+    assert entry.outcome == "built" or entry.role == "units", f"{entry.name} loaded: it should not"
+    with duckdb.connect(str(live), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM units").fetchone() == (6,)
+        assert con.execute("SELECT count(*) FROM districts").fetchone()[0] > 0

@@ -38,12 +38,14 @@ VECTOR_SUFFIXES = {".shp", ".zip", ".geojson", ".json", ".gpkg", ".parquet"}
 SHAPEFILE_SIDECARS = (".shx", ".dbf")
 #: What GDAL (through pyogrio), pyproj and GEOS raise on a damaged file: a bad source, layer,
 #: feature, field or CRS, a ring GEOS cannot build (unclosed, NaN), text that is not the UTF-8
-#: declared, and the UnboundLocalError pyogrio 0.13's ``get_crs`` raises on a .prj that is not text.
+#: declared, the UnboundLocalError pyogrio 0.13's ``get_crs`` raises on a .prj that is not text,
+#: and numpy's ValueError when pyogrio fills its arrays from features of the wrong shape (a
+#: "Feature" holding "features": [false]).
 CRS_READ_ERRORS = (pyogrio.errors.CRSError, pyproj.exceptions.CRSError, UnboundLocalError)
 GEOMETRY_READ_ERRORS = (
     pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FeatureError,
     pyogrio.errors.FieldError, pyogrio.errors.GeometryError, shapely.errors.GEOSException,
-    UnicodeDecodeError, *CRS_READ_ERRORS,
+    UnicodeDecodeError, *CRS_READ_ERRORS, ValueError,
 )
 #: How binary files mistaken for tables start, and what they are.
 BINARY_MAGIC = (
@@ -411,8 +413,10 @@ def read_vector(
             "include the .cpg that says its encoding).",
         ) from None
     except GEOMETRY_READ_ERRORS as exc:
+        why = ("its features are not laid out as the format requires" if type(exc) is ValueError
+               else _first_line(exc))
         raise LayerError(
-            f"the file could not be read as geometry: {_first_line(exc)}",
+            f"the file could not be read as geometry: {why}",
             "download it again, or open it in QGIS to check it (Vector > Geometry Tools > Check "
             "Validity finds unclosed rings and coordinates that are not numbers).",
         ) from None
