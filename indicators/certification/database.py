@@ -138,6 +138,10 @@ class ContentionError(ConflictError):
     concurrency: e.g. both appended to ``audit_log``). Nothing was written; the write can be
     tried again, and the retry's version check tells a real conflict from a coincidence."""
 
+    def __init__(self, message: str = "Other editors were saving at the same moment and this save "
+                                      "could not get its turn; nothing was saved, so try again."):
+        super().__init__(message)
+
 
 @contextlib.contextmanager
 def transaction(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -170,20 +174,18 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, Any]) -> N
 
 
 def insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
-    """Insert rows that share the same keys in one statement (seeding); values are scanned from
-    a DataFrame, never spliced into SQL."""
+    """Insert rows that share the same keys (seeding, a new project's checklist), as one
+    parameterised statement per row. (Not a registered DataFrame: two sessions registering one
+    at the same moment trip DuckDB's catalog, "pandas_scan does not exist".)"""
     if not rows:
         return
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}")
     columns = list(rows[0])
-    incoming = pd.DataFrame([[row.get(c) for c in columns] for row in rows], columns=columns, dtype=object)
     names = ", ".join(f'"{c}"' for c in columns)
-    con.register("_incoming_rows", incoming)
-    try:
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _incoming_rows")
-    finally:
-        con.unregister("_incoming_rows")
+    marks = ", ".join("?" for _ in columns)
+    con.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})",
+                    [[row.get(c) for c in columns] for row in rows])
 
 
 def next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
