@@ -9,6 +9,7 @@ import streamlit as st
 
 from indicators.metrics.registry import Indicator
 from indicators.present import change, charts, queries, tables
+from indicators.present.formatting import escape_markdown
 from ui import frame
 from ui.data import load
 from ui.widgets import change_pair_select, indicator_select, period_select
@@ -77,7 +78,7 @@ def main() -> None:
     part, region_value = tables.indicator_bars(long, region_values, indicator)
     st.plotly_chart(charts.bars_with_moe(part, indicator, region_value, region), width="stretch")
     st.caption(f"{indicator.question} Bars show each district; whiskers the 90% margin of error; "
-               f"the dashed line {region}. Source: {indicator.source}.")
+               f"the dashed line {escape_markdown(region)}. Source: {indicator.source}.")
 
     st.subheader(f"All districts ranked on {indicator.label.lower()}")
     ranked = tables.ranking(district_values, names, indicator)

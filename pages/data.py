@@ -9,6 +9,7 @@ import streamlit as st
 
 from indicators import config
 from indicators.present import queries, tables
+from indicators.present.formatting import escape_markdown
 from ui import data_load, frame
 from ui.data import load
 from ui.editor import current_editor, sign_in_box
@@ -26,7 +27,8 @@ def main() -> None:
     sign_in_box()
     meta = load(queries.meta)
     st.title("Data and sources")
-    st.write(f"**{meta.get('region_name')}**: {meta.get('description', '')}")
+    st.write(f"**{escape_markdown(meta.get('region_name', ''))}**: "
+             f"{escape_markdown(meta.get('description', ''))}")
     st.caption(f"Database built {meta.get('built_at', '')}; unit level: "
                f"{meta.get('unit_level', '').replace('_', ' ')}s.")
     st.subheader("Layers loaded")

@@ -8,6 +8,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from indicators.present import change, charts, map_layers, queries, tables
+from indicators.present.formatting import escape_markdown
 from ui import frame
 from ui.data import base_map, load
 from ui.widgets import legend, period_select
@@ -45,7 +46,8 @@ def disparities(region: str, period: str) -> None:
     first = table.iloc[0]
     st.caption(f"Tracts where most residents are people of colour ({first.poc_units} tracts, "
                f"{first.poc_population:,.0f} people) against tracts where most are White "
-               f"({first.white_units} tracts, {first.white_population:,.0f} people), within {region}. "
+               f"({first.white_units} tracts, {first.white_population:,.0f} people), within "
+               f"{escape_markdown(region)}. "
                "A ratio above 1 means the value is higher in majority people-of-colour areas. "
                "Orange bars: people-of-colour areas are worse off; blue: White areas are.")
     st.dataframe(tables.disparity_view(table), hide_index=True, width="stretch")
@@ -116,7 +118,7 @@ def main() -> None:
     region = load(queries.place)
     names = load(queries.district_names)
     st.title("Equity gaps")
-    st.write(f"Who bears the burdens in {region}: segregation, gaps between majority "
+    st.write(f"Who bears the burdens in {escape_markdown(region)}: segregation, gaps between majority "
              "people-of-colour and majority-White areas, and gaps between Black and White households.")
     periods = load(queries.periods)
     period = period_select(periods)

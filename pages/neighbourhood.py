@@ -126,7 +126,7 @@ def district_view(region: str) -> None:
                                 load(queries.values, "region", period), load(queries.source_lines),
                                 moved, since or "")
     several = len(load(queries.periods)) > 1
-    st.subheader(f"How {district} is doing" + (f" in {period}" if several else ""))
+    st.subheader(f"How {escape_markdown(district)} is doing" + (f" in {period}" if several else ""))
     draw_cards(rows, district, region)
     downloads(rows, district, period)
 
@@ -178,8 +178,9 @@ def main() -> None:
     follow_search()
 
     st.title("My neighbourhood")
-    st.write(f"Choose your district, or make your own area, to see how it is doing next to {region} "
-             "as a whole. Every number is an estimate: the ± shows how far off it could be.")
+    st.write("Choose your district, or make your own area, to see how it is doing next to "
+             f"{escape_markdown(region)} as a whole. Every number is an estimate: the ± shows how "
+             "far off it could be.")
     show = st.radio("Show", list(VIEWS), format_func=VIEWS.get, key="show", horizontal=True,
                     bind="query-params")
     if show == "area":

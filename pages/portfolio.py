@@ -9,6 +9,7 @@ from streamlit_folium import st_folium
 from indicators.certification import records
 from indicators.metrics.framework import COMMITMENT_NAMES
 from indicators.present import map_layers, portfolio, progress_charts, project, queries, tables
+from indicators.present.formatting import escape_markdown
 from indicators.present.map_layers import Legend
 from ui import frame
 from ui.data import base_map, load, records_db
@@ -23,7 +24,8 @@ def main() -> None:
     as_of = status_date(db)
     projects = records.portfolio(as_of, db)
     if projects.empty:
-        st.info(f"No Just Communities projects are recorded for {load(queries.place)} yet.")
+        st.info(f"No Just Communities projects are recorded for {escape_markdown(load(queries.place))} "
+                "yet.")
         return
     projects = portfolio.with_districts(projects, names)
     periods = load(queries.periods)

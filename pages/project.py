@@ -11,6 +11,7 @@ from streamlit_folium import st_folium
 from indicators.certification import records
 from indicators.periods import baseline_period
 from indicators.present import change, map_layers, progress_charts, project, queries
+from indicators.present.formatting import escape_markdown
 from ui import frame, own_area
 from ui.data import base_map, load, records_db
 from ui.editor import current_editor, sign_in_box
@@ -21,11 +22,12 @@ from ui.widgets import status_date
 def header(detail: records.ProjectDetail, district: str) -> None:
     """Name, district, standard, and the four figures a funder asks first."""
     info = detail.project
-    st.title(info["name"])
-    st.markdown(f"{district} · {info['city']} · follows **{info['standard_version']}**"
-                + (f" · led by {info['lead_organisation']}" if info.get("lead_organisation") else ""))
+    md = escape_markdown
+    st.title(md(info["name"]))
+    st.markdown(f"{md(district)} · {md(info['city'])} · follows **{md(info['standard_version'])}**"
+                + (f" · led by {md(info['lead_organisation'])}" if info.get("lead_organisation") else ""))
     if info.get("description"):
-        st.write(info["description"])
+        st.write(md(info["description"]))
     top = project.headline(detail)
     a, b, c, d = st.columns(4)
     a.metric("Stage reached", top.stage)
@@ -77,7 +79,7 @@ def own_boundary(detail: records.ProjectDetail, area: own_area.OwnArea) -> None:
                                                                detail.project["district_id"]),
                                     map_layers.area_layer(area.frame, area.name)],
               returned_objects=[])
-    st.caption(f"{area.name}: the project's interim boundary, declared in its records. Its "
+    st.caption(f"{escape_markdown(area.name)}: the project's interim boundary, declared in its records. Its "
                "indicators below are computed for this outline (tracts counted by the share of "
                "their area inside it), not for the whole district (dashed, the project's "
                "district bold).")
@@ -99,11 +101,11 @@ def since_registered(detail: records.ProjectDetail, district: str,
         found = own_area.profile(area, latest, start)
         if found is None or found[1] is None:
             return
-        moved, place = found[1], f"The project's boundary ({area.name})"
+        moved, place = found[1], f"The project's boundary ({escape_markdown(area.name)})"
     else:
         moved = load(queries.geography_changes, "district", detail.project["district_id"], start,
                      latest)
-        place = district
+        place = escape_markdown(district)
     table = project.since_registered(detail, moved, start)
     if table.empty:
         st.info(f"{place} has no indicator in both {start} and {latest}.")
@@ -164,7 +166,7 @@ def main() -> None:
         st.dataframe(project.team_table(detail), hide_index=True, width="stretch")
         st.caption(project.team_note())
     if district in names.values():
-        st.page_link("pages/neighbourhood.py", label=f"See {district}'s indicators",
+        st.page_link("pages/neighbourhood.py", label=f"See {escape_markdown(district)}'s indicators",
                      query_params={"district": district}, icon=":material/home_pin:")
     editor = current_editor(writing=True)
     key = seen_version_key(project_id)

@@ -17,6 +17,7 @@ from indicators.certification import accounts
 from indicators.certification.checks import RecordError
 from indicators.ingest.manifest import PERIOD_ROLES
 from indicators.present import queries
+from indicators.present.formatting import escape_markdown
 from indicators.problems import InputError
 from indicators.store import editor_load
 from indicators.store.load_checks import SUFFIXES
@@ -86,7 +87,7 @@ def _load_form(editor: accounts.Account, region: Path) -> None:
             _refused(exc)
             return
         except RecordError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
             return
     st.session_state[_DONE] = (f"Loaded {result.file_name} as {picked.label.lower()} in "
                                f"{result.seconds:.1f} s, and swapped the new database in.",
@@ -95,10 +96,10 @@ def _load_form(editor: accounts.Account, region: Path) -> None:
 
 
 def _refused(exc: editor_load.LoadError) -> None:
-    st.error(str(exc), icon=":material/error:")
+    st.error(escape_markdown(str(exc)), icon=":material/error:")
     if len(exc.problems) > 1:
         with st.expander(f"All {len(exc.problems)} problems found"):
-            st.markdown("\n".join(f"- {p}" for p in exc.problems))
+            st.markdown("\n".join(f"- {escape_markdown(str(p))}" for p in exc.problems))
 
 
 def _restore(editor: accounts.Account) -> None:
@@ -112,7 +113,7 @@ def _restore(editor: accounts.Account) -> None:
         try:
             result = editor_load.restore_previous(editor=editor, records_db=records_db())
         except (editor_load.LoadError, RecordError) as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(escape_markdown(str(exc)), icon=":material/error:")
             return
         st.session_state[_DONE] = (f"Restored the previous database ({result.sha256[:12]}…).", ())
         st.rerun()

@@ -85,6 +85,6 @@ def sign_in_box() -> None:
                         try:
                             st.session_state["editor"] = accounts.sign_in(name, password)
                         except accounts.SignInError as exc:
-                            st.error(str(exc))
+                            st.error(escape_markdown(str(exc)))
                         else:
                             st.rerun()

@@ -53,7 +53,8 @@ def ensure_database() -> bool:
     except InputError as exc:
         bar.empty()
         st.error("The region's data could not be loaded. Nothing was changed. The problems:")
-        st.markdown("\n".join(f"- {p}" for p in exc.problems if p.severity == "error"))
+        st.markdown("\n".join(f"- {escape_markdown(str(p))}" for p in exc.problems
+                              if p.severity == "error"))
         return False
     bar.empty()
     return True

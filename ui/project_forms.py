@@ -21,6 +21,7 @@ from indicators.metrics.framework import COMMITMENT_NAMES
 from indicators.metrics.registry import BY_ID, INDICATORS
 from indicators.periods import last_year
 from indicators.present import map_layers, maps, project, queries
+from indicators.present.formatting import escape_markdown
 from ui.data import base_map, drawing_tools, load, records_db
 
 
@@ -36,10 +37,10 @@ def _save(write: Callable[..., records.WriteResult], project_id: str, **fields: 
         result = write(project_id, editor=st.session_state["_editor"], version=seen,
                        db=records_db(), **fields)
     except records.ConflictError as exc:
-        st.warning(f"{exc} Your entry was not saved.", icon=":material/sync_problem:")
+        st.warning(f"{escape_markdown(str(exc))} Your entry was not saved.", icon=":material/sync_problem:")
         return
     except records.RecordError as exc:
-        st.error(f"Not saved: {exc}", icon=":material/error:")
+        st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
         return
     st.session_state[seen_version_key(project_id)] = result.version
     st.session_state["_saved"] = f"Saved to {result.table} (record {result.record_id})."
@@ -161,7 +162,7 @@ def boundary_tools(detail: records.ProjectDetail) -> None:
         try:
             upload = read_upload(file.getvalue(), file.name)
         except UploadError as exc:
-            st.error(f"Not saved: {exc}", icon=":material/error:")
+            st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
             return
         names = list(upload.areas["name"])
         pick = st.selectbox("Which area of the file", names, key=f"boundary_pick_{pid}") \
