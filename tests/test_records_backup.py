@@ -17,6 +17,7 @@ from indicators import cli
 from indicators.certification import audit, backup, records
 from indicators.certification.checks import RecordError
 from indicators.certification.database import TABLES
+from indicators.ingest.files import sha256
 from tests.editors import ED
 from tests.test_audit_chain import busy, execute, make_old, seeded
 from tests.test_records import sha
@@ -228,7 +229,7 @@ def test_a_backup_whose_audit_log_was_edited_is_refused_even_with_a_matching_che
                     f"actor) FROM read_parquet('{file}')) TO '{folder / 'forged.parquet'}' (FORMAT PARQUET)")
     (folder / "forged.parquet").replace(file)
     manifest = json.loads((folder / "manifest.json").read_text())
-    manifest["tables"]["audit_log"]["sha256"] = backup._sha256(file)
+    manifest["tables"]["audit_log"]["sha256"] = sha256(file)
     (folder / "manifest.json").write_text(json.dumps(manifest))
     refused(folder, db, r"^The backup's audit chain is broken, so it was not imported: Audit row 5 does "
                         "not match its row_hash", force=True)

@@ -184,7 +184,7 @@ def test_a_zip_bomb_is_refused_by_its_compression_ratio() -> None:
 def test_a_zip_unpacking_to_more_than_ten_times_the_limit_is_refused() -> None:
     data = zipped({"area.shp": b"\0" * 200_000}, zipfile.ZIP_DEFLATED)
     message = refused(data, "areas.zip", max_bytes=10_000)
-    assert "unpacks to 0.2 MB, more than 10 times the 0.01 MB upload limit" in message
+    assert "unpacks to 0.2 MB, more than 10 times the 0.01 MB size limit" in message
 
 
 def test_a_zip_with_too_many_members_is_refused() -> None:

@@ -47,7 +47,6 @@ indicators.certification.checks.RecordError: There is no backup folder at ...now
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import shutil
@@ -64,12 +63,11 @@ import duckdb
 from indicators import config
 from indicators.atomic import link_if_absent, remove_database, temporary_path
 from indicators.certification import audit
+from indicators.certification.backup_manifest import BACKUP_FORMAT, BACKUP_VERSION, MANIFEST, read_manifest
 from indicators.certification.checks import RecordError
 from indicators.certification.database import ID_COLUMNS, SCHEMA, TABLES, ContentionError, transaction
+from indicators.ingest.files import sha256
 
-BACKUP_FORMAT = "just-communities/certification-records-backup"
-BACKUP_VERSION = 1
-MANIFEST = "manifest.json"
 #: The suffix of the copy a restore keeps of the database it replaced.
 BEFORE_IMPORT = ".before-import"
 #: How each table's rows are ordered in its file (its key).
@@ -142,7 +140,7 @@ def export_records(folder: Path, db: Path | None = None) -> ExportReport:
             "format": BACKUP_FORMAT, "format_version": BACKUP_VERSION, "schema_version": schema_version,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
             "source": str(source), "tables": {
-                name: {**info, "sha256": _sha256(tmp / info["file"])} for name, info in tables.items()},
+                name: {**info, "sha256": sha256(tmp / info["file"])} for name, info in tables.items()},
             "audit": {"rows": chain.rows, "head": chain.head}}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         os.replace(tmp, folder)  # an empty folder is replaced; the backup appears complete
@@ -177,60 +175,6 @@ def import_records(folder: Path, db: Path | None = None, *, force: bool = False)
         remove_database(tmp)
     tables = {name: int(info["rows"]) for name, info in manifest["tables"].items()}
     return ImportReport(target, tables, len(backup_chain), str(manifest["audit"]["head"]), kept, force)
-
-
-def read_manifest(folder: Path) -> dict[str, Any]:
-    """A backup folder's manifest, checked: its format, that each table is a records table, and
-    each file's row count field and SHA-256.
-
-    Raises
-    ------
-    RecordError
-        Saying what is wrong and what to do.
-    """
-    if not folder.is_dir():
-        raise RecordError(f"There is no backup folder at {folder}; check the path.")
-    path = folder / MANIFEST
-    if not path.is_file():
-        raise RecordError(f"The folder {folder} has no {MANIFEST}, so it is not a complete records "
-                          "backup; choose a folder written by export-records.")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise RecordError(f"The manifest {path} is not valid JSON ({exc}); use an intact copy of the "
-                          "backup.") from None
-    if not isinstance(manifest, dict) or manifest.get("format") != BACKUP_FORMAT:
-        raise RecordError(f"The file {path} is not a records backup manifest (its format is not "
-                          f"{BACKUP_FORMAT}); choose a folder written by export-records.")
-    if manifest.get("format_version") != BACKUP_VERSION:
-        raise RecordError(f"The backup's format version is {manifest.get('format_version')!r}, but this "
-                          f"version reads {BACKUP_VERSION}; import it with the version that exported it.")
-    tables, chain = manifest.get("tables"), manifest.get("audit")
-    if not (isinstance(tables, dict) and "audit_log" in tables and isinstance(chain, dict)
-            and isinstance(chain.get("head"), str) and isinstance(chain.get("rows"), int)):
-        raise RecordError(f"The manifest {path} lists no audit log; use an intact copy of the backup.")
-    for name, info in tables.items():
-        if name not in TABLES:
-            raise RecordError(f"The backup holds a table {name!r} that this version does not know; import "
-                              "it with the version that exported it.")
-        if not isinstance(info, dict) or info.get("file") != f"{name}.parquet":
-            raise RecordError(f"The manifest {path} names no file {name}.parquet for the table {name}; "
-                              "use an intact copy of the backup.")
-        columns, rows = info.get("columns"), info.get("rows")
-        if not (isinstance(columns, list) and columns and all(
-                isinstance(c, list) and len(c) == 2 and all(isinstance(v, str) for v in c) for c in columns)
-                and isinstance(rows, int) and not isinstance(rows, bool)):
-            raise RecordError(f"The manifest {path} lists no columns or row count for the table {name}; "
-                              "use an intact copy of the backup.")
-        file = folder / info["file"]
-        if not file.is_file():
-            raise RecordError(f"The backup file {file} is missing; nothing was imported. Use an intact "
-                              "copy of the backup.")
-        if _sha256(file) != info.get("sha256"):
-            raise RecordError(f"The backup file {file.name} does not match its SHA-256 in {MANIFEST} (it "
-                              "was changed or damaged); nothing was imported. Use an intact copy of the "
-                              "backup.")
-    return manifest
 
 
 # --------------------------------------------------------------------------------------------
@@ -413,14 +357,6 @@ def _place(tmp: Path, target: Path) -> None:
     if not link_if_absent(tmp, target):
         raise RecordError(f"A records database appeared at {target} during the import; nothing was "
                           "changed. Run import-records again.")
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as stream:
-        for block in iter(lambda: stream.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _first_line(exc: BaseException) -> str:

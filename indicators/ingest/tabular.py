@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 
 from indicators.ingest.columns import Columns
-from indicators.ingest.files import Table
 from indicators.ingest.layer import Layer
+from indicators.ingest.text import Table
 from indicators.ingest.values import (
     GEOID_LENGTH,
     normalise_geoid,

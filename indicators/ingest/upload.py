@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import shutil
-import stat
 import tempfile
 import zipfile
 import zlib
@@ -31,27 +29,22 @@ import shapely
 from pyproj.exceptions import CRSError
 
 from indicators import config
-from indicators.ingest.files import GEOMETRY_READ_ERRORS, parse_json, unicode_bom
+from indicators.ingest import zips
+from indicators.ingest.files import GEOMETRY_READ_ERRORS
 
 # Private but small and pure: uploads are repaired exactly as the region's own layers are.
 from indicators.ingest.geography import _polygonal
+from indicators.ingest.text import parse_json, unicode_bom
 from indicators.problems import LayerError, sample_list
 
 #: The most points (vertices) an upload keeps; more are simplified away, so the map stays fast.
 MAX_VERTICES = 100_000
 #: The longest area name kept, in characters.
 MAX_NAME_CHARS = 120
-#: The most files a zip may hold (a shapefile has 3 to 8).
-MAX_MEMBERS = 1_000
-#: The largest unpacked-to-packed size ratio of a zip member (real .shp and .dbf: about 2-20).
-MAX_RATIO = 100
-#: A zip may unpack to at most this many times the upload limit.
-UNPACK_FACTOR = 10
 #: Fields tried, in this order, for each area's name when no field is chosen.
 NAME_FIELDS = ("name", "NAME", "Name", "NAMELSAD", "label", "title", "id")
 
 # Smaller members are never refused for their ratio (a blank-padded .dbf compresses > 100x).
-_RATIO_FLOOR = 1_000_000
 _GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError)
 _GEOJSON_TYPES = {"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString",
                   "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
@@ -108,8 +101,9 @@ def read_upload(data: bytes, filename: str, *, crs: str | None = None, name_fiel
     """
     limit = config.max_upload_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
-        raise UploadError(f"The file is {_megabytes(len(data))}; the limit is {_megabytes(limit)}: upload "
-                          "only your area's outline, or simplify it (QGIS: Vector > Geometry Tools).")
+        raise UploadError(f"The file is {zips.megabytes(len(data))}; the limit is "
+                          f"{zips.megabytes(limit)}: upload only your area's outline, or simplify it "
+                          "(QGIS: Vector > Geometry Tools).")
     if not data:
         raise UploadError("The file is empty (0 bytes): upload it again.")
     with tempfile.TemporaryDirectory(prefix="jc-upload-") as tmp:
@@ -189,8 +183,8 @@ def _unpack_shapefile(data: bytes, folder: Path, limit: int) -> tuple[Path, str 
     become paths). :mod:`zipfile` never unpacks past a member's declared, checked size."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            _check_members(infos := archive.infolist(), limit)
-            shp = _only_shapefile(infos)
+            zips.check_members(infos := archive.infolist(), limit)
+            shp = zips.only_shapefile(infos)
             stem, parts = shp.filename[:-4], {info.filename.lower(): info for info in infos}
             missing = [PurePosixPath(stem + s).name for s in (".shx", ".dbf")
                        if (stem + s).lower() not in parts]
@@ -202,47 +196,13 @@ def _unpack_shapefile(data: bytes, folder: Path, limit: int) -> tuple[Path, str 
                 if (info := parts.get((stem + suffix).lower())) is not None:
                     with archive.open(info) as source, (folder / f"upload{suffix}").open("wb") as out:
                         shutil.copyfileobj(source, out)
+    except zips.ArchiveError as exc:
+        raise UploadError(str(exc)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
         raise _unreadable("the .zip is damaged, locked or packed in a way this page cannot open, "
                           "so zip the files again") from exc
     has_prj = (stem + ".prj").lower() in parts
     return folder / "upload.shp", None if has_prj else PurePosixPath(shp.filename).name
-
-
-def _check_members(infos: list[zipfile.ZipInfo], limit: int) -> None:
-    if len(infos) > MAX_MEMBERS:
-        raise UploadError(f"The .zip holds {len(infos):,} files, more than the {MAX_MEMBERS:,} this "
-                          "page opens: zip only the shapefile's own files (.shp, .shx, .dbf, .prj).")
-    for info in infos:
-        name = info.filename
-        unsafe = ("has an absolute path" if name.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", name)
-                  else "leads out of its folder" if ".." in re.split(r"[\\/]", name)
-                  else "is a symbolic link" if stat.S_ISLNK(info.external_attr >> 16) else None)
-        if unsafe:
-            raise UploadError(f"The .zip holds a file that {unsafe} ({name[:80]!r}), which is not "
-                              "allowed: zip the files themselves again, from inside their folder.")
-        if info.file_size > _RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            raise UploadError(f"The .zip member {name[:80]!r} unpacks to more than {MAX_RATIO} times "
-                              "its packed size, as harmful 'zip bombs' do, so the archive was "
-                              "refused: zip the shapefile's files again with ordinary compression.")
-    if (total := sum(info.file_size for info in infos)) > UNPACK_FACTOR * limit:
-        raise UploadError(f"The .zip unpacks to {_megabytes(total)}, more than {UNPACK_FACTOR} times "
-                          f"the {_megabytes(limit)} upload limit: zip only the shapefile of your area.")
-
-
-def _only_shapefile(infos: list[zipfile.ZipInfo]) -> zipfile.ZipInfo:
-    # macOS adds a __MACOSX/._name copy of every file; those are not shapefiles.
-    real = [i for i in infos if not i.is_dir() and "__MACOSX" not in i.filename.split("/")
-            and not PurePosixPath(i.filename).name.startswith("._")]
-    shps = [i for i in real if i.filename.lower().endswith(".shp")]
-    if len(shps) == 1:
-        return shps[0]
-    if not shps:
-        held = sample_list([PurePosixPath(i.filename).name for i in real]) or "nothing"
-        raise UploadError(f"The .zip holds no shapefile (.shp), only {held}: zip the .shp together "
-                          "with its .shx, .dbf and .prj and upload that.")
-    raise UploadError(f"The .zip holds {len(shps)} shapefiles ({sample_list([i.filename for i in shps])}), "
-                      "so it is not clear which is your area: upload a .zip holding only that one.")
 
 
 def _gpkg_layer(path: Path) -> str:
@@ -392,17 +352,6 @@ def _unreadable(why: str) -> UploadError:
 def _plain(value: float) -> str:
     """A coordinate for a sentence: ``2,200,000``, or ``1e+300`` when far too long to print whole."""
     return f"{value:,.0f}" if abs(value) < 1e12 else f"{value:.3g}"
-
-
-def _megabytes(size: float) -> str:
-    """A size in MB, to one decimal, or two significant digits when small.
-
-    >>> _megabytes(23_400_000), _megabytes(20_000_000), _megabytes(1_234)
-    ('23.4 MB', '20 MB', '0.0012 MB')
-    """
-    value = size / 1_000_000
-    text = f"{value:.1f}".rstrip("0").rstrip(".") if value >= 0.1 else f"{value:.2g}"
-    return f"{text} MB"
 
 
 def _count(n: int, noun: str) -> str:

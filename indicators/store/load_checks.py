@@ -15,10 +15,10 @@ from pathlib import Path
 import pyogrio
 
 from indicators import config
-from indicators.ingest.profiles import profiles_for_role
 
 # Private but small: editors' zips get exactly the residents' upload checks, written once.
-from indicators.ingest.upload import UploadError, _check_members, _megabytes, _only_shapefile
+from indicators.ingest import zips
+from indicators.ingest.profiles import profiles_for_role
 
 #: The roles a file may be loaded in, and how the page names them. Districts replace the
 #: region's districts (a region has one districts layer); the others are added.
@@ -74,7 +74,7 @@ def check_file(data: bytes, filename: str, role: str, profile: str | None, name:
                         "the districts can be told apart.")
     limit = config.max_load_bytes()
     if len(data) > limit:
-        raise LoadError(f"The file is {_megabytes(len(data))}; the limit is {_megabytes(limit)} "
+        raise LoadError(f"The file is {zips.megabytes(len(data))}; the limit is {zips.megabytes(limit)} "
                         "(JC_MAX_LOAD_MB): load only the region's counties, or ask the maintainers "
                         "to raise the limit.")
     if not data:
@@ -95,9 +95,9 @@ def check_file(data: bytes, filename: str, role: str, profile: str | None, name:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 infos = archive.infolist()
-                _check_members(infos, limit)
-                _only_shapefile(infos)
-        except UploadError as exc:
+                zips.check_members(infos, limit)
+                zips.only_shapefile(infos)
+        except zips.ArchiveError as exc:
             raise LoadError(str(exc)) from None
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
             raise LoadError("The .zip is damaged or not a zip archive: zip the shapefile's files "
@@ -116,7 +116,7 @@ def check_features(path: Path) -> None:
         source = str(path)
         if path.suffix.lower() == ".zip":
             with zipfile.ZipFile(path) as archive:
-                source = f"/vsizip/{path}/{_only_shapefile(archive.infolist()).filename}"
+                source = f"/vsizip/{path}/{zips.only_shapefile(archive.infolist()).filename}"
         try:
             count = int(pyogrio.read_info(source, force_feature_count=True).get("features") or 0)
         except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError):
