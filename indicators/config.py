@@ -75,14 +75,7 @@ def max_upload_bytes() -> int:
     """Largest upload accepted, in bytes: ``JC_MAX_UPLOAD_MB`` megabytes (default
     :data:`MAX_UPLOAD_MB`). Fractions are allowed (``0.5``); a value that is not a positive
     number is a deployment mistake and raises ``ValueError`` naming the variable."""
-    value = os.environ.get("JC_MAX_UPLOAD_MB", "").strip()
-    try:
-        megabytes = float(value) if value else float(MAX_UPLOAD_MB)
-    except ValueError:
-        megabytes = math.nan
-    if not (math.isfinite(megabytes) and megabytes > 0):
-        raise ValueError(f"JC_MAX_UPLOAD_MB must be a positive number of megabytes, not {value!r}")
-    return int(megabytes * 1_000_000)
+    return int(_positive("JC_MAX_UPLOAD_MB", MAX_UPLOAD_MB, "number of megabytes") * 1_000_000)
 
 
 def max_load_bytes() -> int:

@@ -54,7 +54,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -64,7 +63,7 @@ from typing import Any
 import duckdb
 
 from indicators.certification.checks import RecordError
-from indicators.certification.database import ContentionError, insert, now, to_json, transaction
+from indicators.certification.database import insert, now, retrying, to_json, transaction
 
 #: The ``prev_hash`` of the first row.
 GENESIS = "0" * 64
@@ -252,19 +251,15 @@ def verify(db: Path, expect_head: str | None = None) -> ChainReport:
     RecordError
         If there is no database at ``db``, or it is not a records database.
     """
-    for attempt in range(8):
-        try:
-            with transaction(db) as con:
-                upgraded = ensure_chain(con)
-                rows = entries(con)
-            break
-        except ContentionError:
-            if attempt == 7:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-        except duckdb.Error as exc:
-            raise RecordError(f"The file {db} cannot be read as a records database ({_first_line(exc)}); "
-                              "check the path.") from None
+    def read() -> tuple[bool, list[dict[str, Any]]]:
+        with transaction(db) as con:
+            return ensure_chain(con), entries(con)
+
+    try:
+        upgraded, rows = retrying(read)
+    except duckdb.Error as exc:
+        raise RecordError(f"The file {db} cannot be read as a records database ({_first_line(exc)}); "
+                          "check the path.") from None
     report = check(rows, expect_head)
     return ChainReport(report.rows, report.ok, report.broken_id, report.problem, report.message,
                        report.head, upgraded)

@@ -65,7 +65,7 @@ from indicators.atomic import link_if_absent, remove_database, temporary_path
 from indicators.certification import audit
 from indicators.certification.backup_manifest import BACKUP_FORMAT, BACKUP_VERSION, MANIFEST, read_manifest
 from indicators.certification.checks import RecordError
-from indicators.certification.database import ID_COLUMNS, SCHEMA, TABLES, ContentionError, transaction
+from indicators.certification.database import ID_COLUMNS, SCHEMA, TABLES, retrying, transaction
 from indicators.ingest.files import sha256
 
 #: The suffix of the copy a restore keeps of the database it replaced.
@@ -186,33 +186,31 @@ def _write_tables(source: Path, out: Path) -> tuple[dict[str, dict[str, Any]], a
                                                      tuple[str, ...]]:
     """Every records table as Parquet, in one transaction (a consistent snapshot), after the
     audit chain (added to an older database first) was found intact."""
-    for attempt in range(8):
-        try:
-            with transaction(source) as con:
-                audit.ensure_chain(con)
-                chain = audit.check(audit.entries(con))
-                if not chain.ok:
-                    raise RecordError(f"Nothing was exported, because the audit chain is broken: "
-                                      f"{chain.message}")
-                present = {r[0] for r in con.execute(
-                    "SELECT table_name FROM information_schema.tables WHERE table_schema = "
-                    "current_schema() AND table_type = 'BASE TABLE'").fetchall()}
-                tables = {}
-                for table in (t for t in TABLES if t in present):
-                    file = out / f"{table}.parquet"
-                    con.sql(f"SELECT * FROM {table} ORDER BY {ORDER[table]}").write_parquet(str(file))
-                    tables[table] = {"file": file.name, "rows": _count(con, table),
-                                     "columns": _columns(con, table)}
-                found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-                return tables, chain, found[0] if found else "", tuple(sorted(present - set(TABLES)))
-        except ContentionError:
-            if attempt == 7:
-                raise
-            time.sleep(0.05 * (attempt + 1))
-        except duckdb.Error as exc:
-            raise RecordError(f"The file {source} cannot be read as a records database ({_first_line(exc)}); "
-                              "check the path given with --db.") from None
-    raise AssertionError("unreachable")  # pragma: no cover
+
+    def snapshot() -> tuple[dict[str, dict[str, Any]], audit.ChainReport, str, tuple[str, ...]]:
+        with transaction(source) as con:
+            audit.ensure_chain(con)
+            chain = audit.check(audit.entries(con))
+            if not chain.ok:
+                raise RecordError(f"Nothing was exported, because the audit chain is broken: "
+                                  f"{chain.message}")
+            present = {r[0] for r in con.execute(
+                "SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                "current_schema() AND table_type = 'BASE TABLE'").fetchall()}
+            tables = {}
+            for table in (t for t in TABLES if t in present):
+                file = out / f"{table}.parquet"
+                con.sql(f"SELECT * FROM {table} ORDER BY {ORDER[table]}").write_parquet(str(file))
+                tables[table] = {"file": file.name, "rows": _count(con, table),
+                                 "columns": _columns(con, table)}
+            found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            return tables, chain, found[0] if found else "", tuple(sorted(present - set(TABLES)))
+
+    try:
+        return retrying(snapshot)
+    except duckdb.Error as exc:
+        raise RecordError(f"The file {source} cannot be read as a records database ({_first_line(exc)}); "
+                          "check the path given with --db.") from None
 
 
 def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import contextlib
 import json
+import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -31,6 +32,7 @@ from indicators.dates import as_date
 
 SCHEMA_VERSION = "1"
 FORMAT = "just-communities/certification-records"
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -141,6 +143,20 @@ class ContentionError(ConflictError):
     def __init__(self, message: str = "Other editors were saving at the same moment and this save "
                                       "could not get its turn; nothing was saved, so try again."):
         super().__init__(message)
+
+
+def retrying(work: Callable[[], T], attempts: int = 8) -> T:
+    """Run ``work`` (one transaction), again after a short, jittered pause when another
+    session's transaction collided with it (:class:`ContentionError`); each attempt starts
+    afresh, so a real conflict found inside still raises."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except ContentionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.01 * (attempt + 1) + random.random() * 0.02)
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 @contextlib.contextmanager

@@ -20,8 +20,6 @@ always passed as a SQL parameter and stored verbatim. Each function returns a
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -38,12 +36,12 @@ from indicators.certification.accounts import Account, authorise
 from indicators.certification.boundaries import check_geometry, ensure_table
 from indicators.certification.checks import ConflictError, RecordError
 from indicators.certification.database import (
-    ContentionError,
     insert,
     insert_many,
     next_id,
     now,
     project_records,
+    retrying,
     rows,
     to_json,
     transaction,
@@ -294,23 +292,10 @@ def add_project(project_id: str, name: str, registered_on: date | str, *, editor
             _audit(con, at, actor, "add project", _Change("projects", row, project_id, None), project_id)
         return WriteResult("projects", project_id, 1)
 
-    return _retrying(write)
+    return retrying(write)
 
 
 # --------------------------------------------------------------------------------------------
-
-
-def _retrying(write: Callable[[], WriteResult], attempts: int = 8) -> WriteResult:
-    """Run a write, again after a short pause if another session's transaction collided with it
-    (each attempt re-reads the project, so a real conflict still raises ConflictError)."""
-    for attempt in range(attempts):
-        try:
-            return write()
-        except ContentionError:
-            if attempt == attempts - 1:
-                raise
-            time.sleep(0.01 * (attempt + 1) + random.random() * 0.02)
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _write(db: Path | None, project_id: str, version: int, editor: Account, action: str,
@@ -318,7 +303,7 @@ def _write(db: Path | None, project_id: str, version: int, editor: Account, acti
     actor = authorise(editor, action).audit_name
     expected = check.whole(version, "project version")
     project_id = check.text(project_id, "project", required=True)
-    return _retrying(lambda: _attempt(_db(db), project_id, expected, actor, action, build))
+    return retrying(lambda: _attempt(_db(db), project_id, expected, actor, action, build))
 
 
 def _attempt(db: Path, project_id: str, expected: int, actor: str, action: str,
@@ -397,4 +382,4 @@ def record_data_load(editor: Account, action: str, before: dict[str, Any], after
         with transaction(_db(db)) as con:
             _audit(con, now(), actor, action, _Change("indicators database", after, record, before), None)
         return WriteResult("indicators database", record, 0)
-    return _retrying(write)
+    return retrying(write)
