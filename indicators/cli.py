@@ -23,6 +23,7 @@ from indicators.ingest.upload import UploadError, read_upload
 from indicators.metrics.areas import AreaError
 from indicators.problems import InputError, Problem
 from indicators.sample import write_sample
+from indicators.sample.national_files import write_national
 from indicators.store.areas import AreaProfiler, area_table
 from indicators.store.build import build, check
 from indicators.store.compare import compare_databases
@@ -39,8 +40,17 @@ def main(argv: list[str] | None = None) -> int:
                          help=f"database to write (default {config.indicators_db()})")
     p_check = sub.add_parser("check", help="validate a region without writing anything")
     p_check.add_argument("region", type=Path)
-    p_sample = sub.add_parser("sample", help="write the fictional Sample City region")
+    p_sample = sub.add_parser("sample", help="write the fictional Sample City region (or, with "
+                              "--tracts, a synthetic national-size one)")
     p_sample.add_argument("out_dir", type=Path)
+    p_sample.add_argument("--tracts", type=_positive, default=None,
+                          help="write a synthetic region of this many tracts instead (85000: national)")
+    p_sample.add_argument("--block-groups", type=_positive, default=None,
+                          help="its block groups (1 to 9 a tract; default about 2.8 a tract)")
+    p_sample.add_argument("--districts", type=_positive, default=None,
+                          help="its districts (at least 10; default one per 42 tracts)")
+    p_sample.add_argument("--periods", type=int, choices=(1, 2), default=1,
+                          help="1, or 2 for an earlier period on 2010 tracts (default 1)")
     p_compare = sub.add_parser("compare", help="compare two built databases table by table")
     p_compare.add_argument("old", type=Path)
     p_compare.add_argument("new", type=Path)
@@ -83,7 +93,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "import-records":
             print(import_records(args.dir, args.db or config.certification_db(), force=args.force).message)
             return 0
-        return _sample(args.out_dir)
+        return _sample(args)
     except InputError as exc:
         _report(exc.problems)
         return 2
@@ -117,10 +127,38 @@ def _check(region: Path) -> int:
     return 0
 
 
-def _sample(out_dir: Path) -> int:
-    files = write_sample(out_dir)
-    print(f"Wrote the Sample City region to {out_dir} ({len(files)} files).")
+def _sample(args: argparse.Namespace) -> int:
+    """Sample City, or with ``--tracts`` the synthetic national-size region
+    (:func:`indicators.sample.national_files.write_national`)."""
+    if args.tracts is None:
+        if (args.block_groups, args.districts, args.periods) != (None, None, 1):
+            print("ERROR: --block-groups, --districts and --periods describe a synthetic region. "
+                  "Fix: give --tracts too.", file=sys.stderr)
+            return 2
+        files = write_sample(args.out_dir)
+        print(f"Wrote the Sample City region to {args.out_dir} ({len(files)} files).")
+        return 0
+    block_groups = args.block_groups or round(args.tracts * 240 / 85)
+    districts = args.districts or max(10, args.tracts // 42)
+    if not args.tracts <= block_groups <= 9 * args.tracts or districts < 10:
+        print("ERROR: a synthetic region needs 1 to 9 block groups a tract and at least 10 districts "
+              "(its certification records sit in ten). Fix: change --block-groups or --districts.",
+              file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    files = write_national(args.out_dir, args.tracts, block_groups, districts, args.periods)
+    print(f"Wrote a synthetic region of {args.tracts:,} tracts, {block_groups:,} block groups and "
+          f"{districts:,} districts ({args.periods} period{'s' * (args.periods > 1)}) to {args.out_dir} "
+          f"({len(files)} files, {time.perf_counter() - started:.1f} s).")
     return 0
+
+
+def _positive(text: str) -> int:
+    """A positive whole number for argparse."""
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive whole number")
+    return value
 
 
 def _compare(old: Path, new: Path) -> int:
