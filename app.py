@@ -41,7 +41,8 @@ PAGES = {
 }
 
 
-@st.cache_resource(show_spinner=False)
+# One entry: the assets are copied once per server process.
+@st.cache_resource(show_spinner=False, max_entries=1)
 def _static_assets() -> bool:
     maps.install_static_assets(ROOT / "static")
     return True

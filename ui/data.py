@@ -2,7 +2,12 @@
 query a cached call of :mod:`indicators.present.queries`, and the certification records.
 
 Caches are keyed by the database file's build (its path and modification time), so a new
-``build`` swapped in by ``os.replace`` is picked up by the next page run.
+``build`` swapped in by ``os.replace`` is picked up by the next page run. Every cache is bounded
+(``tests/test_caches.py`` checks each has ``max_entries``): the connection and profiler caches
+hold the current build and the one before (a page run that started before a swap still
+finishes on it), the query cache a number of results and bytes sized from the largest real
+region, so the server's memory stays flat however many pages are viewed
+(``benchmarks/memory.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +27,10 @@ from indicators.store.areas import AreaProfiler
 from indicators.store.database import connect_readonly, cursor_of
 
 T = TypeVar("T")
+#: Bounds of the query cache (see :func:`_cached`).
+QUERY_ENTRIES = 512
+QUERY_BYTES = "256MB"
+QUERY_TTL = "6h"
 
 
 def db_version() -> str:
@@ -30,7 +39,14 @@ def db_version() -> str:
     return f"{path}|{path.stat().st_mtime_ns}"
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    """Close a connection the cache lets go (its build was replaced twice over)."""
+    con.close()
+
+
+# Two builds: the current one and the one before it, for page runs that began before a swap;
+# the older connection is closed when a third build arrives.
+@st.cache_resource(show_spinner=False, max_entries=2, on_release=_close)
 def _connection(version: str) -> duckdb.DuckDBPyConnection:
     return connect_readonly(Path(version.split("|")[0]))
 
@@ -40,7 +56,16 @@ def cursor() -> duckdb.DuckDBPyConnection:
     return cursor_of(_connection(db_version()))
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
+# Results of queries keyed by query, arguments and build. One build's keys are finite (the
+# districts x periods and indicators x periods the pages ask for: a few hundred), never
+# visitors' own areas (those go to the profiler). Measured as pickled (how cache_data stores
+# them): most entries are 1-100 KB (a district's values 12 KB, Atlanta's district table 175 KB);
+# the largest are the tract shapes (38 KB on Sample City, 2.7 MB on Atlanta), an indicator's
+# tract values (41 KB / 345 KB) and the Data page's download tables (up to 3.9 MB / 12 MB).
+# So 512 entries hold a whole build with room for the one before, max_size caps the bytes
+# whatever the mix (a full Atlanta build is well under it), and the ttl lets a replaced
+# build's results go even when the cache is not full.
+@st.cache_data(show_spinner=False, max_entries=QUERY_ENTRIES, max_size=QUERY_BYTES, ttl=QUERY_TTL)
 def _cached(name: str, args: tuple[Any, ...], version: str) -> Any:
     return getattr(queries, name)(cursor(), *args)
 
@@ -71,7 +96,9 @@ def base_map(period: str | None = None) -> folium.Map:
     return maps.offline_map(load(queries.map_data, period).bounds)
 
 
-@st.cache_resource(show_spinner=False)
+# One records database per deployment (keyed by region folder and file); a few allow for a
+# changed setting without restarting.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _seeded(region: str, db: str) -> bool:
     if not Path(db).exists() and not Path(region).exists():
         raise records.RecordError(f"The region folder {region} is not available here, so its "
@@ -88,6 +115,10 @@ def records_db() -> Path:
     return db
 
 
+# Each profiler holds one period's units and estimates (0.5 MB pickled on Sample City, 9 MB on
+# Atlanta); the key is the build and the period asked for (None or a named period: up to three
+# keys for a build of two periods), so 6 cover the current build and the one before (at most
+# about 55 MB on Atlanta); an older build's profilers are the least recently used, so dropped.
 @st.cache_resource(show_spinner=False, max_entries=6)
 def _profiler(version: str, period: str | None) -> AreaProfiler:
     return AreaProfiler.load(cursor(), period)
