@@ -19,6 +19,7 @@ formats Sample City's files come in (:mod:`indicators.sample.formats`), vectoris
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -105,20 +106,25 @@ def write_period(out_dir: Path, geo: Geography, rng: np.random.Generator, years:
 
 
 def acs_json(bgs: pd.DataFrame, cells: dict[str, np.ndarray], rng: np.random.Generator) -> str:
-    """Census Data API JSON for block groups: a header row, then one row of strings each."""
+    """Census Data API JSON for block groups: a header row, then one row of strings each.
+
+    The rows are written by the CSV writer, every field quoted and each line closed by ``],``
+    and opened by ``[``: the JSON array of strings the API returns, without 50 million Python
+    strings in between."""
     names = sorted(cells)
     total = cells["B03002_001"]
     columns = {"NAME": "Block Group " + bgs["BLKGRP"] + "; Census Tract " + bgs["NAME"] + "; County "
                + bgs["COUNTYFP"] + "; Sample State " + bgs["STATEFP"]}
     for name in names:
-        columns[f"{name}E"] = pd.Series(cells[name]).astype(str)
-        columns[f"{name}M"] = pd.Series(acs_moe(cells[name], total, name, rng)).astype(str)
+        columns[f"{name}E"] = cells[name]
+        columns[f"{name}M"] = acs_moe(cells[name], total, name, rng)
     columns.update({"state": bgs["STATEFP"], "county": bgs["COUNTYFP"], "tract": bgs["TRACTCE"],
                     "block group": bgs["BLKGRP"]})
     frame = pd.DataFrame(columns)
-    body = '["' + frame["NAME"].str.cat([frame[c] for c in frame.columns[1:]], sep='","') + '"]'
+    close = "],\n["
+    body = frame.to_csv(index=False, header=False, quoting=csv.QUOTE_ALL, lineterminator=close)
     header = json.dumps(list(frame.columns), separators=(",", ":"))
-    return "[" + ",\n".join([header, *body]) + "]\n"
+    return "[" + header + ",\n[" + body.removesuffix(close) + "]]\n"
 
 
 #: EJScreen's environmental columns: (column, the story's column, relative jitter).
