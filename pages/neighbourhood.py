@@ -162,8 +162,11 @@ def area_view(region: str) -> None:
     with st.expander("Which tracts make up your area"):
         units = load(queries.units, period).set_index("geoid")["name"]
         population = load(queries.unit_population, period)
-        st.dataframe(areas.share_table(made.shares, units, population), hide_index=True,
-                     width="stretch")
+        table = areas.share_table(made.shares, units, population)
+        if table.empty:
+            st.caption(areas.ONLY_SLIVERS)
+        else:
+            st.dataframe(table, hide_index=True, width="stretch")
     downloads(rows, place, period, ("Download your area with its numbers (GeoJSON)",
                                     areas.area_geojson(area.frame, made.values)))
 

@@ -214,6 +214,18 @@ def test_many_areas_in_threads_weigh_the_same_as_one_by_one(sample_db: Path,
         assert (threaded[row] != alone).nnz == 0
 
 
+def test_an_area_touching_only_slivers_lists_no_tract_and_does_not_fail():
+    shares = pd.DataFrame({"area": ["mine", "mine"], "geoid": ["99001000101", "99001000102"],
+                           "weight": [0.004, 0.002]})
+    names = pd.Series({"99001000101": "Tract 1.01"})
+    population = pd.Series({"99001000101": 1200.0, "99001000102": 800.0})
+    table = areas.share_table(shares, names, population)
+    assert table.empty and list(table.columns) == ["Tract", "GEOID", "Share inside", "People counted"]
+    kept = areas.share_table(shares.assign(weight=[0.5, 0.002]), names, population)
+    assert kept.to_dict("records") == [{"Tract": "Tract 1.01", "GEOID": "99001000101",
+                                        "Share inside": "50%", "People counted": "600"}]
+
+
 def test_a_projects_boundary_is_checked_before_it_is_stored():
     bowtie = {"type": "Polygon", "coordinates": [[[0, 0], [2, 2], [2, 0], [0, 2], [0, 0]]]}
     repaired = shape(json.loads(check_geometry(bowtie)))

@@ -164,12 +164,20 @@ def method_note(summary: pd.Series, region: str) -> str:
     return ". ".join(parts) + "."
 
 
+#: Said instead of the tracts' table when an area touches only slivers of tracts.
+ONLY_SLIVERS = (f"Your area touches only slivers of tracts (each under {TOUCHED:.0%} of the tract "
+                "inside it), so no tract is listed; they still count by their share.")
+
+
 def share_table(shares: pd.DataFrame, unit_names: pd.Series, population: pd.Series) -> pd.DataFrame:
     """The tracts an area is made of: Tract, GEOID, Share inside, People counted (slivers under
     :data:`~indicators.metrics.areas.TOUCHED` of a tract, from outlines drawn apart, are left
     out of the list; they still count)."""
     shares = shares[shares["weight"] >= TOUCHED]
-    people = shares["geoid"].map(population).fillna(0.0) * shares["weight"]
+    # As numbers even when no tract is left (an area touching only slivers): an empty mapped
+    # column keeps the GEOIDs' text type.
+    counted = pd.to_numeric(shares["geoid"].map(population), errors="coerce").fillna(0.0)
+    people = counted.to_numpy(dtype=float) * shares["weight"].to_numpy(dtype=float)
     return pd.DataFrame({
         "Tract": shares["geoid"].map(unit_names).fillna(shares["geoid"]).to_numpy(),
         "GEOID": shares["geoid"].to_numpy(),
