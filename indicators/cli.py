@@ -1,7 +1,11 @@
 """Command line: ``python -m indicators build|check|sample|compare|profile`` and the records commands.
 
 The records commands: ``verify-audit`` (the audit chain), ``export-records`` and
-``import-records`` (backup and restore, :mod:`indicators.certification.backup`).
+``import-records`` (backup and restore, :mod:`indicators.certification.backup`),
+``upgrade-records`` (schema migrations, :mod:`indicators.certification.migrations`) and
+``migrate-records --to URL`` (copy the records into another database, typically PostgreSQL:
+:mod:`indicators.certification.transfer`). Their ``--db`` is a DuckDB file or a
+``postgresql://`` URL (default: ``JC_RECORDS_URL``, else ``JC_CERT_DB``).
 
 Exit status: 0 on success, 2 on bad input (one plain line per problem, no traceback),
 1 on an unexpected failure (for ``compare``: the databases differ; for ``verify-audit``: the
@@ -17,8 +21,11 @@ from pathlib import Path
 
 from indicators import config
 from indicators.certification.audit import verify
+from indicators.certification.backends import Location, describe, exists, is_postgres, location
 from indicators.certification.backup import export_records, import_records
 from indicators.certification.checks import RecordError
+from indicators.certification.migrations import upgrade
+from indicators.certification.transfer import copy_records
 from indicators.ingest.upload import UploadError, read_upload
 from indicators.metrics.areas import AreaError
 from indicators.problems import InputError, Problem
@@ -62,19 +69,28 @@ def main(argv: list[str] | None = None) -> int:
     p_profile.add_argument("--period", default=None, help="period to profile (default: the latest)")
     p_profile.add_argument("--crs", default=None, help="CRS of a file that declares none")
     p_profile.add_argument("--out", type=Path, required=True, help="CSV to write")
-    records_db = f"records database (default {config.certification_db()})"
+    records_db = "records database: a DuckDB file or a postgresql:// URL (default $JC_RECORDS_URL, else " \
+        f"{config.certification_db()})"
     p_verify = sub.add_parser("verify-audit", help="check the records' hash-chained audit log")
-    p_verify.add_argument("--db", type=Path, default=None, help=records_db)
+    p_verify.add_argument("--db", type=location, default=None, help=records_db)
     p_verify.add_argument("--head", default=None,
                           help="a head hash noted earlier, which must still be in the chain")
     p_export = sub.add_parser("export-records", help="back up every records table to a new folder")
     p_export.add_argument("dir", type=Path, help="new (or empty) folder to write")
-    p_export.add_argument("--db", type=Path, default=None, help=records_db)
+    p_export.add_argument("--db", type=location, default=None, help=records_db)
     p_import = sub.add_parser("import-records", help="restore the records from a backup folder")
     p_import.add_argument("dir", type=Path, help="folder written by export-records")
-    p_import.add_argument("--db", type=Path, default=None, help=records_db)
+    p_import.add_argument("--db", type=location, default=None, help=records_db)
     p_import.add_argument("--force", action="store_true",
                           help="replace a database that is newer than the backup, or unreadable")
+    p_upgrade = sub.add_parser("upgrade-records", help="bring the records database to this version's schema")
+    p_upgrade.add_argument("--db", type=location, default=None, help=records_db)
+    p_migrate = sub.add_parser("migrate-records", help="copy the records into another database (PostgreSQL)")
+    p_migrate.add_argument("--to", type=location, required=True, dest="target",
+                           help="the database to copy into, e.g. postgresql://jc@db.example.org/records")
+    p_migrate.add_argument("--db", type=location, default=None, help=f"the {records_db} to copy from")
+    p_migrate.add_argument("--force", action="store_true",
+                           help="replace records in the target that the source lacks")
     args = parser.parse_args(argv)
     try:
         if args.command == "build":
@@ -86,13 +102,18 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "profile":
             return _profile(args)
         if args.command == "verify-audit":
-            return _verify_audit(args.db or config.certification_db(), args.head)
+            return _verify_audit(args.db or location(config.records_location()), args.head)
         if args.command == "export-records":
-            print(export_records(args.dir, args.db or config.certification_db()).message)
+            print(export_records(args.dir, args.db).message)
             return 0
         if args.command == "import-records":
-            print(import_records(args.dir, args.db or config.certification_db(), force=args.force).message)
+            print(import_records(args.dir, args.db, force=args.force).message)
             return 0
+        if args.command == "upgrade-records":
+            print(upgrade(args.db or location(config.records_location())).message)
+            return 0
+        if args.command == "migrate-records":
+            return _migrate(args)
         return _sample(args)
     except InputError as exc:
         _report(exc.problems)
@@ -175,11 +196,26 @@ def _compare(old: Path, new: Path) -> int:
     return 1 if different else 0
 
 
-def _verify_audit(db: Path, head: str | None) -> int:
+def _migrate(args: argparse.Namespace) -> int:
+    """Copy the records into ``--to`` (:func:`indicators.certification.transfer.copy_records`)."""
+    source = args.db or location(config.records_location())
+    if describe(source) == describe(args.target):
+        print("ERROR: --to names the database the records are copied from. Fix: give the new database's "
+              "URL.", file=sys.stderr)
+        return 2
+    print(copy_records(source, args.target, force=args.force).message)
+    if is_postgres(args.target):
+        print(f"Set JC_RECORDS_URL (or records.url in .streamlit/secrets.toml) to {describe(args.target)} "
+              "on every app server to use it.")
+    return 0
+
+
+def _verify_audit(db: Location, head: str | None) -> int:
     """Check the audit chain of the records (:func:`indicators.certification.audit.verify`):
     0 when it holds, 1 naming the first broken row, 2 when there is no database to check."""
-    if not db.is_file():
-        print(f"ERROR {db}: no such records database. Fix: check the path given with --db.", file=sys.stderr)
+    if not (exists(db) if is_postgres(db) else Path(db).is_file()):
+        print(f"ERROR {describe(db)}: no such records database. Fix: check the path given with --db.",
+              file=sys.stderr)
         return 2
     if head is not None and not (len(head) == 64 and all(c in "0123456789abcdef" for c in head)):
         print("ERROR: --head must be a head hash as verify-audit or export-records print it (64 "

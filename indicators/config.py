@@ -10,6 +10,9 @@ JC_DATA_DIR   folder holding built databases (default: ``<project>/data``)
 JC_REGION     region folder with a ``manifest.toml`` (default: ``<project>/data/sample``)
 JC_DB         the derived indicators database (default: ``$JC_DATA_DIR/indicators.duckdb``)
 JC_CERT_DB    the certification records database (default: ``$JC_DATA_DIR/certification.duckdb``)
+JC_RECORDS_URL  keep the certification records in PostgreSQL instead (``postgresql://user@host/db``),
+              shared by several app servers; overrides ``JC_CERT_DB`` (the app also reads
+              ``records.url`` in ``.streamlit/secrets.toml``)
 JC_MAX_UPLOAD_MB  largest boundary file a visitor may upload, in megabytes (default: 20)
 JC_MAX_LOAD_MB    largest file an editor may load from the Data page, in megabytes (default: 200)
 JC_MAX_LOAD_FEATURES  most features (map shapes) or rows such a file may hold (default: 300,000)
@@ -69,6 +72,24 @@ def indicators_db() -> Path:
 def certification_db() -> Path:
     """The certification records database (never touched by ``build``)."""
     return _env_path("JC_CERT_DB", data_dir() / "certification.duckdb")
+
+
+def records_location() -> Path | str:
+    """Where the certification records live: ``JC_RECORDS_URL`` (a ``postgresql://`` URL, as
+    text) when set, else the DuckDB file :func:`certification_db`.
+
+    Raises
+    ------
+    ValueError
+        If ``JC_RECORDS_URL`` is set but is not a PostgreSQL URL (a deployment mistake).
+    """
+    url = os.environ.get("JC_RECORDS_URL", "").strip()
+    if not url:
+        return certification_db()
+    if not url.lower().startswith(("postgresql://", "postgres://")):
+        raise ValueError(f"JC_RECORDS_URL must be a postgresql:// URL, not {url.split('@')[-1]!r}; unset it "
+                         "to keep the records in JC_CERT_DB")
+    return url
 
 
 def max_upload_bytes() -> int:

@@ -21,7 +21,8 @@ import folium
 import streamlit as st
 
 from indicators import config
-from indicators.certification import records
+from indicators.certification import migrations, records
+from indicators.certification.backends import Location, exists, location
 from indicators.present import maps, queries
 from indicators.store.areas import AreaProfiler
 from indicators.store.database import connect_readonly, cursor_of
@@ -96,20 +97,37 @@ def base_map(period: str | None = None) -> folium.Map:
     return maps.offline_map(load(queries.map_data, period).bounds)
 
 
-# One records database per deployment (keyed by region folder and file); a few allow for a
-# changed setting without restarting.
+# One records database per deployment (keyed by region folder and location); a few allow for a
+# changed setting without restarting. Seeded when absent, then upgraded to this code's schema
+# (once per process: with several app servers, the first to start after a new version upgrades
+# the shared database in one transaction, the others find it done).
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _seeded(region: str, db: str) -> bool:
-    if not Path(db).exists() and not Path(region).exists():
+    where = location(db)
+    if not exists(where) and not Path(region).exists():
         raise records.RecordError(f"The region folder {region} is not available here, so its "
                                   "certification records cannot be set up; set JC_REGION to it.")
-    return records.seed_if_absent(Path(region), Path(db))
+    created = records.seed_if_absent(Path(region), where)
+    migrations.upgrade(where)
+    return created
 
 
-def records_db() -> Path:
-    """The certification records database, created from the region's certification file the
-    first time it is needed (never touched by ``build``, never overwritten)."""
-    db = config.certification_db()
+def records_location() -> Location:
+    """Where the records live: ``records.url`` in ``.streamlit/secrets.toml`` (a PostgreSQL URL,
+    for several app servers sharing the records), else :func:`indicators.config.records_location`
+    (``JC_RECORDS_URL``, else the DuckDB file ``JC_CERT_DB``)."""
+    try:
+        url = str((st.secrets.get("records") or {}).get("url") or "").strip()
+    except Exception:  # no secrets.toml at all: nothing is configured
+        url = ""
+    return location(url) if url else location(config.records_location())
+
+
+def records_db() -> Location:
+    """The certification records database (a DuckDB file or a PostgreSQL URL), created from the
+    region's certification file the first time it is needed (never touched by ``build``, never
+    overwritten) and upgraded to this code's schema."""
+    db = records_location()
     manifest = load(queries.meta).get("manifest_path", "")
     _seeded(str(Path(manifest).parent) if manifest else str(config.region_dir()), str(db))
     return db

@@ -31,9 +31,9 @@ the same transaction (:func:`ensure_chain`).
 Examples
 --------
 >>> import duckdb
->>> from indicators.certification.database import SCHEMA
+>>> from indicators.certification.migrations import apply
 >>> con = duckdb.connect()
->>> _ = con.execute(SCHEMA)
+>>> _ = apply(con)
 >>> first = append(con, {"at": datetime(2026, 1, 2, 3, 4, 5), "actor": "seed", "action": "seed",
 ...                      "table_name": "projects", "after": '{"projects": 0}'})
 >>> first["audit_id"], first["prev_hash"] == GENESIS, len(first["row_hash"])
@@ -57,11 +57,9 @@ import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
-import duckdb
-
+from indicators.certification.backends import Connection, DatabaseError, Location, describe
 from indicators.certification.checks import RecordError
 from indicators.certification.database import insert, now, retrying, to_json, transaction
 
@@ -129,7 +127,7 @@ def row_hash(row: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical(row)).hexdigest()
 
 
-def append(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any]) -> dict[str, Any]:
+def append(con: Connection, row: Mapping[str, Any]) -> dict[str, Any]:
     """Write one audit row, chained to the newest one, inside the caller's transaction.
 
     ``row`` holds some of :data:`ENTRY_COLUMNS` (``at`` defaults to now; ``before`` and
@@ -165,7 +163,7 @@ def append(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any]) -> dict[str, 
     return entry
 
 
-def ensure_chain(con: duckdb.DuckDBPyConnection) -> bool:
+def ensure_chain(con: Connection) -> bool:
     """Give a database made before the chain its ``prev_hash`` and ``row_hash`` columns, chaining
     its rows in ``audit_id`` order (inside the caller's transaction); True when it did.
 
@@ -205,7 +203,7 @@ def chain(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def entries(con: duckdb.DuckDBPyConnection, *, hashes: bool = True) -> list[dict[str, Any]]:
+def entries(con: Connection, *, hashes: bool = True) -> list[dict[str, Any]]:
     """Every audit row in ``audit_id`` order, as stored; with ``hashes`` and a database that has
     no chain columns yet, the hashes it would get (:func:`chain`), so an older database can be
     compared without changing it."""
@@ -242,7 +240,7 @@ def check(rows: Sequence[Mapping[str, Any]], expect_head: str | None = None) -> 
     return ChainReport(len(rows), True, None, None, f"{len(rows)} audit rows, chain intact.", prev)
 
 
-def verify(db: Path, expect_head: str | None = None) -> ChainReport:
+def verify(db: Location, expect_head: str | None = None) -> ChainReport:
     """Check the audit chain of the records database ``db`` (adding the chain to an older
     database first, :func:`ensure_chain`).
 
@@ -257,9 +255,10 @@ def verify(db: Path, expect_head: str | None = None) -> ChainReport:
 
     try:
         upgraded, rows = retrying(read)
-    except duckdb.Error as exc:
-        raise RecordError(f"The file {db} cannot be read as a records database ({_first_line(exc)}); "
-                          "check the path.") from None
+    except DatabaseError as exc:
+        what = "database" if isinstance(db, str) else "file"
+        raise RecordError(f"The {what} {describe(db)} cannot be read as a records database "
+                          f"({_first_line(exc)}); check the path.") from None
     report = check(rows, expect_head)
     return ChainReport(report.rows, report.ok, report.broken_id, report.problem, report.message,
                        report.head, upgraded)
@@ -331,7 +330,7 @@ def _quote(name: str) -> str:
     return f'"{name}"'
 
 
-def _columns(con: duckdb.DuckDBPyConnection) -> set[str]:
+def _columns(con: Connection) -> set[str]:
     names = {r[0] for r in con.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = 'audit_log' "
         "AND table_schema = current_schema()").fetchall()}

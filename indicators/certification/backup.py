@@ -60,19 +60,26 @@ from typing import Any
 
 import duckdb
 
-from indicators import config
 from indicators.atomic import link_if_absent, remove_database, temporary_path
-from indicators.certification import audit
+from indicators.certification import audit, backup_postgres
+from indicators.certification.backends import (
+    Connection,
+    DatabaseError,
+    Location,
+    column_types,
+    describe,
+    exists,
+    is_postgres,
+    resolve,
+)
 from indicators.certification.backup_manifest import BACKUP_FORMAT, BACKUP_VERSION, MANIFEST, read_manifest
+from indicators.certification.backup_tables import fill, refuse_newer, write_table
 from indicators.certification.checks import RecordError
-from indicators.certification.database import ID_COLUMNS, SCHEMA, TABLES, retrying, transaction
+from indicators.certification.database import TABLES, retrying, transaction
 from indicators.ingest.files import sha256
 
 #: The suffix of the copy a restore keeps of the database it replaced.
 BEFORE_IMPORT = ".before-import"
-#: How each table's rows are ordered in its file (its key).
-ORDER = {**ID_COLUMNS, "meta": "key", "projects": "project_id",
-         "requirements": "project_id, requirement_id", "practitioners": "practitioner_id"}
 
 
 @dataclass(frozen=True)
@@ -99,7 +106,7 @@ class ExportReport:
 class ImportReport:
     """What :func:`import_records` restored, and where the replaced database was kept."""
 
-    target: Path
+    target: Location
     tables: dict[str, int]
     audit_rows: int
     head: str
@@ -112,10 +119,10 @@ class ImportReport:
         rows = sum(self.tables.values())
         kept = f"; the database it replaced is kept as {self.kept}" if self.kept else ""
         return (f"Restored {len(self.tables)} tables ({rows:,} rows, {self.audit_rows} audit rows, "
-                f"chain intact) into {self.target}{kept}.")
+                f"chain intact) into {describe(self.target)}{kept}.")
 
 
-def export_records(folder: Path, db: Path | None = None) -> ExportReport:
+def export_records(folder: Path, db: Location | None = None) -> ExportReport:
     """Write every records table of ``db`` to the new (or empty) folder ``folder``.
 
     Raises
@@ -124,10 +131,11 @@ def export_records(folder: Path, db: Path | None = None) -> ExportReport:
         If there is no database, the folder is not empty, or the audit chain is broken; nothing
         is written.
     """
-    source = _db(db)
+    source = resolve(db)
     folder = Path(folder)
-    if not source.is_file():
-        raise RecordError(f"There is no records database at {source}; check the path given with --db.")
+    if not (exists(source) if is_postgres(source) else Path(source).is_file()):
+        raise RecordError(f"There is no records database at {describe(source)}; check the path given "
+                          "with --db.")
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         raise RecordError(f"The folder {folder} already exists and is not empty; choose a new folder, so "
                           "that no earlier backup is overwritten.")
@@ -139,7 +147,7 @@ def export_records(folder: Path, db: Path | None = None) -> ExportReport:
         manifest = {
             "format": BACKUP_FORMAT, "format_version": BACKUP_VERSION, "schema_version": schema_version,
             "exported_at": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
-            "source": str(source), "tables": {
+            "source": describe(source), "tables": {
                 name: {**info, "sha256": sha256(tmp / info["file"])} for name, info in tables.items()},
             "audit": {"rows": chain.rows, "head": chain.head}}
         (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
@@ -151,7 +159,7 @@ def export_records(folder: Path, db: Path | None = None) -> ExportReport:
                         skipped)
 
 
-def import_records(folder: Path, db: Path | None = None, *, force: bool = False) -> ImportReport:
+def import_records(folder: Path, db: Location | None = None, *, force: bool = False) -> ImportReport:
     """Restore the backup in ``folder`` as the records database ``db`` (see the module docstring).
 
     Raises
@@ -161,20 +169,25 @@ def import_records(folder: Path, db: Path | None = None, *, force: bool = False)
         the database is newer than the backup (or has another history) and not ``force``; the
         database is unchanged.
     """
-    target = _db(db)
+    target = resolve(db)
     manifest = read_manifest(Path(folder))
+    tables = {name: int(info["rows"]) for name, info in manifest["tables"].items()}
+    head = str(manifest["audit"]["head"])
+    if is_postgres(target):
+        restored = backup_postgres.import_into(Path(folder), manifest, str(target), force=force)
+        return ImportReport(target, tables, len(restored), head, None, force)
+    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temporary_path(target)
     try:
         backup_chain = _load(Path(folder), manifest, tmp)
         with _held(target, force) as current:
             if current is not None and not force:
-                _refuse_newer(target, current, backup_chain)
+                refuse_newer(str(target), current, backup_chain)
             kept = _swap(tmp, target) if target.exists() else _place(tmp, target)
     finally:
         remove_database(tmp)
-    tables = {name: int(info["rows"]) for name, info in manifest["tables"].items()}
-    return ImportReport(target, tables, len(backup_chain), str(manifest["audit"]["head"]), kept, force)
+    return ImportReport(target, tables, len(backup_chain), head, kept, force)
 
 
 # --------------------------------------------------------------------------------------------
@@ -182,7 +195,7 @@ def import_records(folder: Path, db: Path | None = None, *, force: bool = False)
 # --------------------------------------------------------------------------------------------
 
 
-def _write_tables(source: Path, out: Path) -> tuple[dict[str, dict[str, Any]], audit.ChainReport, str,
+def _write_tables(source: Location, out: Path) -> tuple[dict[str, dict[str, Any]], audit.ChainReport, str,
                                                      tuple[str, ...]]:
     """Every records table as Parquet, in one transaction (a consistent snapshot), after the
     audit chain (added to an older database first) was found intact."""
@@ -200,27 +213,21 @@ def _write_tables(source: Path, out: Path) -> tuple[dict[str, dict[str, Any]], a
             tables = {}
             for table in (t for t in TABLES if t in present):
                 file = out / f"{table}.parquet"
-                con.sql(f"SELECT * FROM {table} ORDER BY {ORDER[table]}").write_parquet(str(file))
+                write_table(con, table, file)
                 tables[table] = {"file": file.name, "rows": _count(con, table),
-                                 "columns": _columns(con, table)}
+                                 "columns": column_types(con, table)}
             found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             return tables, chain, found[0] if found else "", tuple(sorted(present - set(TABLES)))
 
     try:
         return retrying(snapshot)
-    except duckdb.Error as exc:
-        raise RecordError(f"The file {source} cannot be read as a records database ({_first_line(exc)}); "
-                          "check the path given with --db.") from None
+    except DatabaseError as exc:
+        raise RecordError(f"The records database {describe(source)} cannot be read as a records database "
+                          f"({_first_line(exc)}); check the path given with --db.") from None
 
 
-def _count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+def _count(con: Connection, table: str) -> int:
     return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
-
-
-def _columns(con: duckdb.DuckDBPyConnection, table: str) -> list[list[str]]:
-    return [[name, kind] for name, kind in con.execute(
-        "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ? AND "
-        "table_schema = current_schema() ORDER BY ordinal_position", [table]).fetchall()]
 
 
 # --------------------------------------------------------------------------------------------
@@ -236,46 +243,14 @@ def _load(folder: Path, manifest: dict[str, Any], tmp: Path) -> list[tuple[int, 
         raise RecordError(f"A new database cannot be written at {tmp} ({_first_line(exc)}); check that "
                           "the folder is writable.") from None
     try:
-        con.execute(SCHEMA)
-        for table, info in manifest["tables"].items():
-            _load_table(con, table, info, folder / info["file"])
-        rows = audit.entries(con)
-        chain = audit.check(rows, manifest["audit"].get("head"))
-        if not chain.ok:
-            raise RecordError(f"The backup's audit chain is broken, so it was not imported: {chain.message}")
-        if chain.head != manifest["audit"].get("head") or chain.rows != manifest["audit"].get("rows"):
-            raise RecordError(f"The backup's audit log ({chain.rows} rows) does not end at the head hash in "
-                              f"{MANIFEST}; use an intact copy of the backup.")
+        chain = fill(con, folder, manifest)
         con.execute("CHECKPOINT")
-        return [(int(r["audit_id"]), str(r["row_hash"])) for r in rows]
+        return chain
     except duckdb.Error as exc:
         raise RecordError(f"The backup cannot be loaded ({_first_line(exc)}); use an intact copy of the "
                           "backup, or the version that exported it.") from None
     finally:
         con.close()
-
-
-def _load_table(con: duckdb.DuckDBPyConnection, table: str, info: dict[str, Any], file: Path) -> None:
-    expected = {name: kind for name, kind in _columns(con, table)}
-    listed = [(str(name), str(kind)) for name, kind in info["columns"]]
-    rel = con.read_parquet(str(file))
-    if [name for name, _ in listed] != list(rel.columns):
-        raise RecordError(f"The columns of {file.name} are not those listed in {MANIFEST}; use an intact "
-                          "copy of the backup.")
-    for name, kind in listed:
-        if expected.get(name) != kind:
-            raise RecordError(f"The column {table}.{name} ({kind}) of the backup is not this version's "
-                              f"({expected.get(name, 'absent')}); import it with the version that "
-                              "exported it.")
-    names = ", ".join(f'"{name}"' for name, _ in listed)
-    con.register("_backup_rows", rel)
-    try:
-        con.execute(f"INSERT INTO {table} ({names}) SELECT {names} FROM _backup_rows")
-    finally:
-        con.unregister("_backup_rows")
-    if _count(con, table) != info.get("rows"):
-        raise RecordError(f"The backup file {file.name} holds {_count(con, table)} rows, not the "
-                          f"{info.get('rows')} listed in {MANIFEST}; use an intact copy of the backup.")
 
 
 @contextlib.contextmanager
@@ -320,21 +295,6 @@ def _open_read_only(target: Path, attempts: int = 20) -> duckdb.DuckDBPyConnecti
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _refuse_newer(target: Path, current: list[tuple[int, str]], backup: list[tuple[int, str]]) -> None:
-    """Refuse unless the target's chain is the start of the backup's (or the same)."""
-    if current == backup[:len(current)]:
-        return
-    if backup == current[:len(backup)]:
-        extra = len(current) - len(backup)
-        raise RecordError(f"The database at {target} is newer than the backup: it has {extra} audit "
-                          f"row{'s' if extra != 1 else ''} the backup lacks (up to row {current[-1][0]}); "
-                          "nothing was changed. Use --force to replace it with the backup anyway.")
-    part = next(i for i, (a, b) in enumerate(zip(current, backup, strict=False)) if a != b)
-    raise RecordError(f"The database at {target} has a different audit history from the backup (they "
-                      f"part at audit row {current[part][0]}); nothing was changed. Use --force to replace "
-                      "it with the backup anyway.")
-
-
 def _swap(tmp: Path, target: Path) -> Path:
     """Put ``tmp`` at ``target`` atomically, keeping the replaced file (and its write-ahead
     log) as ``<target>.before-import``."""
@@ -360,6 +320,3 @@ def _place(tmp: Path, target: Path) -> None:
 def _first_line(exc: BaseException) -> str:
     return str(exc).splitlines()[0].rstrip(".") if str(exc) else type(exc).__name__
 
-
-def _db(db: Path | None) -> Path:
-    return Path(db) if db is not None else config.certification_db()

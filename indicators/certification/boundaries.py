@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import json
 from contextlib import closing
-from pathlib import Path
 from typing import Any
 
-import duckdb
 import numpy as np
 import pandas as pd
 import shapely
 from shapely.geometry import mapping, shape
 from shapely.geometry.polygon import orient
 
-from indicators import config
+from indicators.certification.backends import Connection, Location, has_table, resolve
 from indicators.certification.checks import RecordError
 from indicators.certification.database import connect, frame
 
@@ -100,19 +98,19 @@ def _counter_clockwise(geometry: shapely.Geometry) -> shapely.Geometry:
     return shapely.MultiPolygon([orient(p, 1.0) for p in geometry.geoms])
 
 
-def ensure_table(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the boundaries table in a records database that lacks it."""
+def ensure_table(con: Connection) -> None:
+    """Create the boundaries table in a records database that lacks it (schema migration 2,
+    :mod:`indicators.certification.migrations`)."""
     con.execute(TABLE)
 
 
-def _has_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = "
-                            "'boundaries'").fetchone()[0])
+def _has_table(con: Connection) -> bool:
+    return has_table(con, "boundaries")
 
 
-def history(project_id: str, db: Path | None = None) -> pd.DataFrame:
+def history(project_id: str, db: Location | None = None) -> pd.DataFrame:
     """Every boundary a project has had, newest first."""
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         if not _has_table(con):
             return pd.DataFrame(columns=["boundary_id", "project_id", "name", "geojson", "source",
                                          "recorded_by", "recorded_at"])
@@ -120,22 +118,20 @@ def history(project_id: str, db: Path | None = None) -> pd.DataFrame:
                           "boundary_id DESC", [project_id])
 
 
-def current(db: Path | None = None) -> pd.DataFrame:
+def current(db: Location | None = None) -> pd.DataFrame:
     """Each project's current boundary (``project_id``, ``name``, ``geojson``); projects without
     one are absent."""
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         if not _has_table(con):
             return pd.DataFrame(columns=["project_id", "name", "geojson"])
-        return frame(con, "SELECT project_id, name, geojson FROM boundaries QUALIFY row_number() OVER "
-                          "(PARTITION BY project_id ORDER BY recorded_at DESC, boundary_id DESC) = 1 "
+        return frame(con, "SELECT project_id, name, geojson FROM (SELECT project_id, name, geojson, "
+                          "row_number() OVER (PARTITION BY project_id ORDER BY recorded_at DESC, "
+                          "boundary_id DESC) AS newest FROM boundaries) AS b WHERE newest = 1 "
                           "ORDER BY project_id", [])
 
 
-def of_project(project_id: str, db: Path | None = None) -> dict[str, Any] | None:
+def of_project(project_id: str, db: Location | None = None) -> dict[str, Any] | None:
     """A project's current boundary row, or None."""
     found = history(project_id, db)
     return None if found.empty else found.iloc[0].to_dict()
 
-
-def _db(db: Path | None) -> Path:
-    return Path(db) if db is not None else config.certification_db()

@@ -1,4 +1,5 @@
-"""The records database ``certification.duckdb``: schema, brief connections, seeding.
+"""The records database (``certification.duckdb``, or PostgreSQL): brief connections,
+transactions, rows.
 
 The records are a record of truth, so nothing is deleted or changed in place: a new status, review
 or observation is a new row and the current value is the latest row. The only value ever
@@ -6,6 +7,9 @@ updated is ``projects.version``, the counter that detects concurrent edits (opti
 what changed is in ``audit_log``, whose rows are hash-chained (``prev_hash``, ``row_hash``: see
 :mod:`indicators.certification.audit`) so that an edited, deleted or inserted row is found.
 ``python -m indicators build`` never touches this file.
+
+The records live in a DuckDB file or a PostgreSQL database (:mod:`.backends`; the same SQL runs
+on both); their tables are made and upgraded by :mod:`.migrations`.
 
 Seeding reads a region's certification document (JSON, see :func:`read_document`) into a new
 database written beside the target and linked into place only if no database exists there, so
@@ -26,76 +30,26 @@ from typing import Any, TypeVar
 import duckdb
 import pandas as pd
 
+from indicators.certification.backends import (
+    Connection,
+    DatabaseError,
+    Location,
+    begin,
+    connect_postgres,
+    describe,
+    has_table,
+    is_contention,
+    is_postgres,
+)
 from indicators.certification.checks import ConflictError, RecordError
 from indicators.certification.rules import ProjectRecords
 from indicators.dates import as_date
 
-SCHEMA_VERSION = "1"
+#: The schema version this code writes: the number of migrations in :mod:`.migrations`
+#: (``tests/test_records_migrations.py`` holds them equal).
+SCHEMA_VERSION = "3"
 FORMAT = "just-communities/certification-records"
 T = TypeVar("T")
-
-SCHEMA = """
-CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
-CREATE TABLE projects (
-    project_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, district_id VARCHAR, city VARCHAR,
-    standard_version VARCHAR NOT NULL, registered_on DATE NOT NULL, description VARCHAR,
-    lead_organisation VARCHAR, website VARCHAR, version INTEGER NOT NULL,
-    created_by VARCHAR, created_at TIMESTAMP
-);
-CREATE TABLE stage_events (
-    event_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL, stage VARCHAR NOT NULL,
-    occurred_on DATE NOT NULL, note VARCHAR, recorded_by VARCHAR, recorded_at TIMESTAMP
-);
-CREATE TABLE requirements (
-    project_id VARCHAR NOT NULL, requirement_id VARCHAR NOT NULL, stage VARCHAR NOT NULL,
-    title VARCHAR, description VARCHAR, mandatory BOOLEAN NOT NULL, position INTEGER,
-    PRIMARY KEY (project_id, requirement_id)
-);
-CREATE TABLE requirement_status (
-    status_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL, requirement_id VARCHAR NOT NULL,
-    status VARCHAR NOT NULL, evidence_url VARCHAR, note VARCHAR, recorded_by VARCHAR NOT NULL,
-    recorded_at TIMESTAMP NOT NULL
-);
-CREATE TABLE submissions (
-    submission_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL, stage VARCHAR NOT NULL,
-    kind VARCHAR NOT NULL, submitted_on DATE NOT NULL, title VARCHAR, document_url VARCHAR,
-    note VARCHAR, recorded_by VARCHAR, recorded_at TIMESTAMP
-);
-CREATE TABLE reviews (
-    review_id INTEGER PRIMARY KEY, submission_id INTEGER NOT NULL, round VARCHAR NOT NULL,
-    outcome VARCHAR NOT NULL, reviewed_on DATE NOT NULL, reviewer VARCHAR, notes VARCHAR,
-    recorded_by VARCHAR, recorded_at TIMESTAMP
-);
-CREATE TABLE targets (
-    target_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL, commitment VARCHAR NOT NULL,
-    indicator VARCHAR NOT NULL, indicator_id VARCHAR, unit VARCHAR, definition VARCHAR,
-    data_source VARCHAR, frequency VARCHAR, baseline DOUBLE NOT NULL,
-    baseline_year INTEGER NOT NULL, target DOUBLE NOT NULL, target_year INTEGER NOT NULL,
-    direction VARCHAR NOT NULL, recorded_by VARCHAR, recorded_at TIMESTAMP
-);
-CREATE TABLE observations (
-    observation_id INTEGER PRIMARY KEY, target_id INTEGER NOT NULL, observed_on DATE NOT NULL,
-    year INTEGER NOT NULL, value DOUBLE NOT NULL, source VARCHAR, note VARCHAR,
-    recorded_by VARCHAR, recorded_at TIMESTAMP
-);
-CREATE TABLE practitioners (
-    practitioner_id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, organisation VARCHAR,
-    credentialed_on DATE NOT NULL, expires_on DATE NOT NULL, ce_hours DOUBLE NOT NULL
-);
-CREATE TABLE assignments (
-    assignment_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL,
-    practitioner_id VARCHAR NOT NULL, role VARCHAR NOT NULL, since DATE
-);
-CREATE TABLE boundaries (
-    boundary_id INTEGER PRIMARY KEY, project_id VARCHAR NOT NULL, name VARCHAR,
-    geojson VARCHAR NOT NULL, source VARCHAR, recorded_by VARCHAR, recorded_at TIMESTAMP
-);
-CREATE TABLE audit_log (
-    audit_id INTEGER PRIMARY KEY, "at" TIMESTAMP NOT NULL, actor VARCHAR NOT NULL,
-    action VARCHAR NOT NULL, table_name VARCHAR NOT NULL, record_id VARCHAR, project_id VARCHAR,
-    before JSON, after JSON, prev_hash VARCHAR, row_hash VARCHAR
-);
-"""
 
 #: Tables in the order a full dump lists them (also: every table of the schema).
 TABLES = ("meta", "projects", "stage_events", "requirements", "requirement_status", "submissions",
@@ -113,15 +67,24 @@ def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def connect(db: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
-    """Open the records database briefly; waits (up to about 2 s) while another process holds
-    its lock.
+def connect(db: Location, attempts: int = 20) -> Connection:
+    """Open the records database briefly: a DuckDB file (waiting, up to about 2 s, while another
+    process holds its lock) or a PostgreSQL database (:mod:`.backends`).
 
     Raises
     ------
     RecordError
-        If there is no database at ``db`` (it is never created by a read or a write).
+        If there are no records at ``db`` (they are never created by a read or a write), or the
+        PostgreSQL server cannot be reached.
     """
+    if is_postgres(db):
+        con = connect_postgres(str(db))
+        if not has_table(con, "audit_log"):
+            con.close()
+            raise RecordError(f"There is no records database at {describe(db)}; create it with "
+                              "seed_if_absent(region folder) first.")
+        return con
+    db = Path(db)
     if not db.exists():
         raise RecordError(f"There is no records database at {db}; create it with "
                           "seed_if_absent(region folder) first.")
@@ -133,6 +96,28 @@ def connect(db: Path, attempts: int = 20) -> duckdb.DuckDBPyConnection:
                 raise
             time.sleep(0.1)
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def schema_version(con: Connection) -> int:
+    """The schema version the database records (``meta.schema_version``): 0 for a database
+    without tables, 1 for one made before versions were kept apart.
+
+    Raises
+    ------
+    RecordError
+        If the version is newer than this code's (:data:`SCHEMA_VERSION`): it was upgraded by a
+        newer version of the dashboard, whose records this code could damage.
+    """
+    if not has_table(con, "meta"):
+        return 0
+    found = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    text = str(found[0]) if found else "1"
+    version = int(text) if text.isdigit() else -1
+    if version < 0 or version > int(SCHEMA_VERSION):
+        raise RecordError(f"The records database has schema version {text}, newer than this version of "
+                          f"the dashboard (which knows up to {SCHEMA_VERSION}); nothing was changed. "
+                          "Run the newer version, or upgrade this one.")
+    return version
 
 
 class ContentionError(ConflictError):
@@ -160,27 +145,32 @@ def retrying(work: Callable[[], T], attempts: int = 8) -> T:
 
 
 @contextlib.contextmanager
-def transaction(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def transaction(db: Location) -> Iterator[Connection]:
     """One transaction on a brief connection: committed when the block ends, rolled back (so
     nothing is written) on any error. A concurrent commit on the same rows becomes a
-    :class:`ContentionError`."""
+    :class:`ContentionError`; on PostgreSQL, writing transactions take turns
+    (:meth:`~indicators.certification.backends.PostgresConnection.begin`). A database whose
+    schema is newer than this code is refused (:func:`schema_version`)."""
     con = connect(db)
     try:
-        con.execute("BEGIN TRANSACTION")
+        begin(con)
         try:
+            schema_version(con)
             yield con
-            con.execute("COMMIT")
+            con.commit()
         except BaseException:
-            with contextlib.suppress(duckdb.Error):
-                con.execute("ROLLBACK")
+            with contextlib.suppress(*DatabaseError):
+                con.rollback()
             raise
-    except (duckdb.TransactionException, duckdb.ConstraintException) as exc:
-        raise ContentionError() from exc
+    except DatabaseError as exc:
+        if is_contention(exc):
+            raise ContentionError() from exc
+        raise
     finally:
         con.close()
 
 
-def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, Any]) -> None:
+def insert(con: Connection, table: str, row: dict[str, Any]) -> None:
     """Insert one row; ``table`` and the column names are code constants, values parameters."""
     if table not in TABLES:
         raise ValueError(f"unknown table {table!r}")
@@ -189,10 +179,11 @@ def insert(con: duckdb.DuckDBPyConnection, table: str, row: dict[str, Any]) -> N
     con.execute(f"INSERT INTO {table} ({names}) VALUES ({marks})", list(row.values()))
 
 
-def insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+def insert_many(con: Connection, table: str, rows: list[dict[str, Any]]) -> None:
     """Insert rows that share the same keys (seeding, a new project's checklist), as one
     parameterised statement per row. (Not a registered DataFrame: two sessions registering one
-    at the same moment trip DuckDB's catalog, "pandas_scan does not exist".)"""
+    at the same moment trip DuckDB's catalog, "pandas_scan does not exist"; and PostgreSQL has
+    none.)"""
     if not rows:
         return
     if table not in TABLES:
@@ -204,7 +195,7 @@ def insert_many(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str,
                     [[row.get(c) for c in columns] for row in rows])
 
 
-def next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
+def next_id(con: Connection, table: str) -> int:
     """The next integer id of a table (its largest id + 1; ids are never reused since rows are
     never deleted)."""
     column = ID_COLUMNS[table]
@@ -253,14 +244,14 @@ def read_document(path: Path) -> dict[str, Any]:
     return data
 
 
-def rows(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> list[dict[str, Any]]:
+def rows(con: Connection, sql: str, params: list[object]) -> list[dict[str, Any]]:
     """The rows of a parameterised query as dicts."""
     cursor = con.execute(sql, params)
     names = [d[0] for d in cursor.description]
     return [dict(zip(names, values, strict=True)) for values in cursor.fetchall()]
 
 
-def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.DataFrame:
+def frame(con: Connection, sql: str, params: list[object]) -> pd.DataFrame:
     """A parameterised query as a DataFrame, DATE columns as ``datetime.date`` objects."""
     cursor = con.execute(sql, params)
     kinds = {d[0]: str(d[1]) for d in cursor.description}
@@ -271,7 +262,7 @@ def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list[object]) -> pd.
     return out
 
 
-def project_records(con: duckdb.DuckDBPyConnection, project: dict[str, Any]) -> ProjectRecords:
+def project_records(con: Connection, project: dict[str, Any]) -> ProjectRecords:
     """What the certification rules need about one project, read in one go."""
     pid = [project["project_id"]]
     return ProjectRecords(

@@ -1,4 +1,4 @@
-"""The certification records database ``certification.duckdb``: what pages call.
+"""The certification records database (``certification.duckdb`` or PostgreSQL): what pages call.
 
 - :func:`seed_if_absent` creates it once from a region's certification document;
 - read functions return DataFrames (or a :class:`ProjectDetail`) evaluated on an ``as_of`` date
@@ -13,8 +13,8 @@
   :class:`ConflictError`; either way nothing is written.
 
 Every call opens the file briefly (connect, read or write, close), so several app sessions can
-share it and an editor's change is visible to the next read. ``db`` defaults to
-:func:`indicators.config.certification_db`.
+share it and an editor's change is visible to the next read. ``db`` (a DuckDB file or a
+PostgreSQL URL, :mod:`.backends`) defaults to :func:`indicators.config.records_location`.
 
 Schema (a public interface; nothing is deleted, the current value is the latest row)::
 
@@ -41,12 +41,11 @@ from __future__ import annotations
 from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from indicators import config
+from indicators.certification.backends import Location, exists, resolve
 from indicators.certification.boundaries import current as project_boundaries
 from indicators.certification.boundaries import history as boundary_history
 from indicators.certification.boundaries import of_project as project_boundary
@@ -144,7 +143,7 @@ class ProjectDetail:
         return int(self.project["version"])
 
 
-def portfolio(as_of: date, db: Path | None = None) -> pd.DataFrame:
+def portfolio(as_of: date, db: Location | None = None) -> pd.DataFrame:
     """One row per project with its derived stage, progress, deadlines and targets on track.
 
     Returns
@@ -158,7 +157,7 @@ def portfolio(as_of: date, db: Path | None = None) -> pd.DataFrame:
         ``overdue_stages``, ``lapsed``, ``certified_on``, ``targets``, ``targets_with_data``,
         ``targets_on_track``, ``share_on_track`` (of targets with data; NaN when none), ``version``.
     """
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         projects = frame(con, "SELECT * FROM projects ORDER BY name, project_id", [])
         tables = {name: frame(con, sql, []) for name, sql in {
             "requirements": "SELECT * FROM requirements ORDER BY project_id, position",
@@ -216,7 +215,7 @@ def _portfolio_row(project: dict[str, Any], standard: Standard, status: ProjectS
     }
 
 
-def project_detail(project_id: str, as_of: date, db: Path | None = None) -> ProjectDetail:
+def project_detail(project_id: str, as_of: date, db: Location | None = None) -> ProjectDetail:
     """Timeline, checklist, submissions and reviews, target tracker and team of one project.
 
     Raises
@@ -224,7 +223,7 @@ def project_detail(project_id: str, as_of: date, db: Path | None = None) -> Proj
     RecordError
         If there is no such project.
     """
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         found = rows(con, "SELECT * FROM projects WHERE project_id = ?", [project_id])
         if not found:
             raise RecordError(f"There is no project {project_id!r}; choose a project from the portfolio.")
@@ -287,10 +286,10 @@ def _timeline(project: dict[str, Any], standard: Standard, stages: pd.DataFrame,
     return timeline.sort_values("on", kind="stable").reset_index(drop=True)
 
 
-def commitment_summary(as_of: date, db: Path | None = None) -> pd.DataFrame:
+def commitment_summary(as_of: date, db: Location | None = None) -> pd.DataFrame:
     """Targets on track per Commitment across every project (all five Commitments listed, in
     framework order)."""
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         targets = frame(con, "SELECT * FROM targets", [])
         observations = frame(con, "SELECT * FROM observations", [])
     summary = share_on_track(target_tracker(targets, observations, as_of)).set_index("commitment")
@@ -300,44 +299,44 @@ def commitment_summary(as_of: date, db: Path | None = None) -> pd.DataFrame:
     return summary.reset_index()
 
 
-def project_commitments(db: Path | None = None) -> pd.DataFrame:
+def project_commitments(db: Location | None = None) -> pd.DataFrame:
     """Which Commitments each project has targets for (``project_id``, ``commitment``)."""
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         return frame(con, "SELECT DISTINCT project_id, commitment FROM targets ORDER BY 1, 2", [])
 
 
-def practitioners(as_of: date, db: Path | None = None) -> pd.DataFrame:
+def practitioners(as_of: date, db: Location | None = None) -> pd.DataFrame:
     """Every Accredited Practitioner with credential status, hours towards renewal and the
     number of projects they are assigned to."""
-    with closing(connect(_db(db))) as con:
-        people = frame(con, "SELECT p.*, count(a.assignment_id) AS projects FROM practitioners p "
-                            "LEFT JOIN assignments a USING (practitioner_id) GROUP BY ALL "
-                            "ORDER BY p.name", [])
+    with closing(connect(resolve(db))) as con:
+        people = frame(con, "SELECT p.*, coalesce(a.projects, 0) AS projects FROM practitioners p "
+                            "LEFT JOIN (SELECT practitioner_id, count(*) AS projects FROM assignments "
+                            "GROUP BY practitioner_id) a USING (practitioner_id) ORDER BY p.name", [])
     return practitioner_status(people, as_of)
 
 
 def audit_log(project_id: str | None = None, limit: int | None = None,
-              db: Path | None = None) -> pd.DataFrame:
+              db: Location | None = None) -> pd.DataFrame:
     """The audit log, newest first (optionally one project's, optionally the latest ``limit``)."""
-    sql = 'SELECT * FROM audit_log WHERE (? IS NULL OR project_id = ?) ORDER BY audit_id DESC'
-    params: list[object] = [project_id, project_id]
+    params: list[object] = [] if project_id is None else [project_id]
+    sql = f"SELECT * FROM audit_log {'WHERE project_id = ? ' if params else ''}ORDER BY audit_id DESC"
     if limit is not None:
         sql += " LIMIT ?"
         params.append(int(limit))
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         return frame(con, sql, params)
 
 
-def requirement_history(project_id: str, requirement_id: str, db: Path | None = None) -> pd.DataFrame:
+def requirement_history(project_id: str, requirement_id: str, db: Location | None = None) -> pd.DataFrame:
     """Every status recorded for one requirement, oldest first."""
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         return frame(con, "SELECT * FROM requirement_status WHERE project_id = ? AND requirement_id = ? "
                           "ORDER BY recorded_at, status_id", [project_id, requirement_id])
 
 
-def project_version(project_id: str, db: Path | None = None) -> int:
+def project_version(project_id: str, db: Location | None = None) -> int:
     """The project's current version (what an editor's next write must carry)."""
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         found = rows(con, "SELECT version FROM projects WHERE project_id = ?", [project_id])
     if not found:
         raise RecordError(f"There is no project {project_id!r}; choose a project from the portfolio.")
@@ -352,7 +351,7 @@ class StatusDate:
     reason: str
 
 
-def status_date(today: date, db: Path | None = None) -> StatusDate:
+def status_date(today: date, db: Location | None = None) -> StatusDate:
     """The date certification pages open on: *today*, except for fictional records (the
     sample's), whose story is told relative to their reference date and would decay with the
     calendar (projects "729 days late", credentials lapsing) if shown on today's date.
@@ -360,30 +359,32 @@ def status_date(today: date, db: Path | None = None) -> StatusDate:
     Examples
     --------
     >>> import tempfile
+    >>> from pathlib import Path
     >>> folder = Path(tempfile.mkdtemp())
     >>> status_date(date(2027, 3, 1), folder / "none.duckdb")
     StatusDate(day=datetime.date(2027, 3, 1), reason='today')
     """
-    path = _db(db)
-    info = database_info(path) if path.exists() else {}
+    path = resolve(db)
+    info = database_info(path) if exists(path) else {}
     reference = as_date(info.get("reference_date") or None)
     if info.get("fictional") == "true" and reference is not None:
         return StatusDate(reference, "the fictional sample records' reference date")
     return StatusDate(today, "today")
 
 
-def database_info(db: Path | None = None) -> dict[str, str]:
+def database_info(db: Location | None = None) -> dict[str, str]:
     """The ``meta`` table: source document, when seeded, region, whether it is fictional and the
     sample's reference date."""
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         return {r["key"]: r["value"] for r in rows(con, "SELECT key, value FROM meta", [])}
 
 
-def dump(db: Path | None = None) -> dict[str, pd.DataFrame]:
+def dump(db: Location | None = None) -> dict[str, pd.DataFrame]:
     """Every table, ordered by its key (for export and for checking nothing was lost)."""
-    with closing(connect(_db(db))) as con:
+    with closing(connect(resolve(db))) as con:
         out = {}
-        present = {r["table_name"] for r in rows(con, "SELECT table_name FROM information_schema.tables", [])}
+        present = {r["table_name"] for r in rows(con, "SELECT table_name FROM information_schema.tables "
+                                                      "WHERE table_schema = current_schema()", [])}
         for table in (t for t in TABLES if t in present):
             order = ID_COLUMNS.get(table) or {"meta": "key", "projects": "project_id",
                                               "requirements": "project_id, requirement_id",
@@ -391,6 +392,3 @@ def dump(db: Path | None = None) -> dict[str, pd.DataFrame]:
             out[table] = frame(con, f"SELECT * FROM {table} ORDER BY {order}", [])
         return out
 
-
-def _db(db: Path | None) -> Path:
-    return Path(db) if db is not None else config.certification_db()

@@ -1,4 +1,5 @@
-"""Creating ``certification.duckdb`` from a region's certification document, once.
+"""Creating the records database (``certification.duckdb`` or PostgreSQL) from a region's
+certification document, once.
 
 The document is the JSON file a region's manifest names with ``role = "certification"`` (the
 Sample City's is written by :mod:`indicators.sample.records`). Its outline::
@@ -27,23 +28,30 @@ created.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from indicators import config
 from indicators.atomic import NewDatabase
-from indicators.certification import audit
+from indicators.certification import audit, migrations
 from indicators.certification import checks as check
+from indicators.certification.backends import (
+    CREATE_LOCK,
+    Connection,
+    DatabaseError,
+    Location,
+    connect_postgres,
+    exists,
+    has_table,
+    is_postgres,
+    resolve,
+)
 from indicators.certification.boundaries import check_geometry
 from indicators.certification.checks import RecordError
 from indicators.certification.database import (
     ID_COLUMNS,
-    SCHEMA,
-    SCHEMA_VERSION,
     insert_many,
     now,
     read_document,
@@ -59,7 +67,7 @@ from indicators.problems import InputError
 SEED_ACTOR = "seed"
 
 
-def seed_if_absent(source: Path, db_path: Path | None = None) -> bool:
+def seed_if_absent(source: Path, db_path: Location | None = None) -> bool:
     """Create the records database from a region's certification document if it is absent.
 
     Parameters
@@ -67,8 +75,10 @@ def seed_if_absent(source: Path, db_path: Path | None = None) -> bool:
     source : Path
         A region folder (its manifest's certification layer is read; a region without one gets
         an empty database) or the certification JSON file itself.
-    db_path : Path, optional
-        The database (default :func:`indicators.config.certification_db`).
+    db_path : Path or str, optional
+        The database: a DuckDB file or a PostgreSQL URL (default
+        :func:`indicators.config.records_location`). A PostgreSQL database is seeded when it
+        holds no records tables yet (its tables are made by :mod:`.migrations`).
 
     Returns
     -------
@@ -81,16 +91,39 @@ def seed_if_absent(source: Path, db_path: Path | None = None) -> bool:
     RecordError
         If the document is broken; nothing is created.
     """
-    target = Path(db_path) if db_path is not None else config.certification_db()
-    if target.exists():
+    target = resolve(db_path)
+    if exists(target):
         return False
     document, name = _document(Path(source))
     tables = document_rows(document)
-    new = NewDatabase(target, only_if_absent=True)
+    if is_postgres(target):
+        return _seed_postgres(str(target), tables, document, name)
+    new = NewDatabase(Path(target), only_if_absent=True)
     with new as con:
-        con.execute(SCHEMA)
+        migrations.apply(con)
         _write(con, tables, document, name)
     return new.placed
+
+
+def _seed_postgres(url: str, tables: dict[str, list], document: dict[str, Any], name: str) -> bool:
+    """Make and fill the records tables in one transaction, unless another server did first
+    (both take the advisory lock :data:`CREATE_LOCK`; the second then finds the tables, since
+    READ COMMITTED reads what was committed before its next statement)."""
+    with connect_postgres(url) as con:
+        con.execute("BEGIN ISOLATION LEVEL READ COMMITTED")
+        try:
+            con.execute("SELECT pg_advisory_xact_lock(?)", [CREATE_LOCK])
+            if has_table(con, "audit_log"):
+                con.rollback()
+                return False
+            migrations.apply(con)
+            _write(con, tables, document, name)
+            con.commit()
+        except BaseException:
+            with contextlib.suppress(*DatabaseError):
+                con.rollback()
+            raise
+    return True
 
 
 def _document(source: Path) -> tuple[dict[str, Any], str]:
@@ -280,7 +313,7 @@ def _targets(pid: str, items: list[dict[str, Any]], tables: dict[str, list]) -> 
                 "recorded_by": SEED_ACTOR, "recorded_at": now()})
 
 
-def _write(con: duckdb.DuckDBPyConnection, tables: dict[str, list], document: dict[str, Any],
+def _write(con: Connection, tables: dict[str, list], document: dict[str, Any],
            source: str) -> None:
     for table, rows in tables.items():
         column = ID_COLUMNS.get(table)
@@ -288,7 +321,7 @@ def _write(con: duckdb.DuckDBPyConnection, tables: dict[str, list], document: di
                 for n, row in enumerate(rows, start=1)]
         insert_many(con, table, rows)
     seeded_at = now()
-    meta = {"schema_version": SCHEMA_VERSION, "source": source, "seeded_at": seeded_at.isoformat(),
+    meta = {"source": source, "seeded_at": seeded_at.isoformat(),
             "region": str(document.get("region", "")),
             "fictional": str(bool(document.get("fictional", False))).lower(),
             "reference_date": str(document.get("reference_date", ""))}

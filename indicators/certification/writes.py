@@ -23,16 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-import duckdb
 import pandas as pd
 
-from indicators import config
 from indicators.certification import audit
 from indicators.certification import checks as check
 from indicators.certification.accounts import Account, authorise
+from indicators.certification.backends import Connection, Location, resolve
 from indicators.certification.boundaries import check_geometry, ensure_table
 from indicators.certification.checks import ConflictError, RecordError
 from indicators.certification.database import (
@@ -74,7 +72,7 @@ def _today() -> date:
 
 def record_requirement_status(project_id: str, requirement_id: str, status: str, *, editor: Account,
                               version: int, evidence_url: str | None = None, note: str | None = None,
-                              db: Path | None = None) -> WriteResult:
+                              db: Location | None = None) -> WriteResult:
     """Append a status (not started, in progress, met, not applicable) to a requirement's
     history, with an optional evidence link (http/https) and note."""
     status = check.choice(status, STATUSES, "status")
@@ -82,7 +80,7 @@ def record_requirement_status(project_id: str, requirement_id: str, status: str,
     evidence_url = check.url(evidence_url, "evidence link")
     note = check.text(note, "note")
 
-    def build(con: duckdb.DuckDBPyConnection, project: dict[str, Any]) -> _Change:
+    def build(con: Connection, project: dict[str, Any]) -> _Change:
         known = rows(con, "SELECT requirement_id FROM requirements WHERE project_id = ? "
                           "AND requirement_id = ?", [project_id, requirement_id])
         if not known:
@@ -101,7 +99,7 @@ def record_requirement_status(project_id: str, requirement_id: str, status: str,
 def record_submission(project_id: str, stage: str, submitted_on: date | str, *, editor: Account,
                       version: int, kind: str | None = None, title: str | None = None,
                       document_url: str | None = None, note: str | None = None,
-                      db: Path | None = None) -> WriteResult:
+                      db: Location | None = None) -> WriteResult:
     """Record a document submitted for review at a stage (``kind`` defaults to the standard's
     name for it, e.g. "Declaration of Collaboration"). Refused when an earlier stage is not
     complete yet: a stage cannot be skipped."""
@@ -109,7 +107,7 @@ def record_submission(project_id: str, stage: str, submitted_on: date | str, *, 
     kind, title, note = (check.text(kind, "kind"), check.text(title, "title"), check.text(note, "note"))
     document_url = check.url(document_url, "document link")
 
-    def build(con: duckdb.DuckDBPyConnection, project: dict[str, Any]) -> _Change:
+    def build(con: Connection, project: dict[str, Any]) -> _Change:
         standard = _standard(project)
         chosen = standard.stage(check.choice(stage, standard.stage_ids, "stage"))
         if chosen.automatic:
@@ -129,7 +127,7 @@ def record_submission(project_id: str, stage: str, submitted_on: date | str, *, 
 
 def record_review(project_id: str, submission_id: int, review_round: str, outcome: str,
                   reviewed_on: date | str, *, editor: Account, version: int, reviewer: str | None = None,
-                  notes: str | None = None, db: Path | None = None) -> WriteResult:
+                  notes: str | None = None, db: Location | None = None) -> WriteResult:
     """Record a review of a submission: a *preliminary* review, then (only after revisions were
     requested or it was not endorsed) one *final* review; outcome endorsed, revisions
     requested or not endorsed."""
@@ -139,7 +137,7 @@ def record_review(project_id: str, submission_id: int, review_round: str, outcom
     reviewed_on = check.day(reviewed_on, "review date", today=_today())
     reviewer, notes = check.text(reviewer, "reviewer"), check.text(notes, "review notes")
 
-    def build(con: duckdb.DuckDBPyConnection, project: dict[str, Any]) -> _Change:
+    def build(con: Connection, project: dict[str, Any]) -> _Change:
         found = rows(con, "SELECT * FROM submissions WHERE submission_id = ? AND project_id = ?",
                      [submission_id, project_id])
         if not found:
@@ -163,7 +161,7 @@ def add_target(project_id: str, *, commitment: str, baseline: float, baseline_ye
                target: float, target_year: int, direction: str, editor: Account, version: int,
                indicator: str | None = None, indicator_id: str | None = None, unit: str | None = None,
                definition: str | None = None, data_source: str | None = None,
-               frequency: str | None = None, db: Path | None = None) -> WriteResult:
+               frequency: str | None = None, db: Location | None = None) -> WriteResult:
     """Add a target from the Targets Template (``indicator_id`` optionally links it to a
     dashboard indicator; values are in the target's own ``unit``, e.g. 41 for 41 %)."""
     row = check.target_fields(project_id, {
@@ -172,7 +170,7 @@ def add_target(project_id: str, *, commitment: str, baseline: float, baseline_ye
         "frequency": frequency, "baseline": baseline, "baseline_year": baseline_year,
         "target": target, "target_year": target_year, "direction": direction})
 
-    def build(con: duckdb.DuckDBPyConnection, project: dict[str, Any]) -> _Change:
+    def build(con: Connection, project: dict[str, Any]) -> _Change:
         tid = next_id(con, "targets")
         return _Change("targets", {"target_id": tid, **row}, str(tid), None)
 
@@ -182,7 +180,7 @@ def add_target(project_id: str, *, commitment: str, baseline: float, baseline_ye
 def add_observation(project_id: str, target_id: int, value: float, *, editor: Account, version: int,
                     observed_on: date | str | None = None, year: int | None = None,
                     source: str | None = None, note: str | None = None,
-                    db: Path | None = None) -> WriteResult:
+                    db: Location | None = None) -> WriteResult:
     """Add an observed value of a target, dated ``observed_on`` or, for an annual figure,
     ``year`` (stored as 1 January of that year)."""
     target_id = check.whole(target_id, "target number")
@@ -190,7 +188,7 @@ def add_observation(project_id: str, target_id: int, value: float, *, editor: Ac
     when = check.observation_date(observed_on, year, _today())
     source, note = check.text(source, "source"), check.text(note, "note")
 
-    def build(con: duckdb.DuckDBPyConnection, project: dict[str, Any]) -> _Change:
+    def build(con: Connection, project: dict[str, Any]) -> _Change:
         if not rows(con, "SELECT target_id FROM targets WHERE target_id = ? AND project_id = ?",
                     [target_id, project_id]):
             raise RecordError(f"There is no target {target_id} in this project; add the target first or "
@@ -207,13 +205,13 @@ def add_observation(project_id: str, target_id: int, value: float, *, editor: Ac
 
 def set_project_boundary(project_id: str, geometry: object, *, editor: Account, version: int,
                          name: str | None = None, source: str | None = None,
-                         db: Path | None = None) -> WriteResult:
+                         db: Location | None = None) -> WriteResult:
     """Give a project its own boundary (a GeoJSON geometry in longitude/latitude); the earlier
     one stays in the history (:mod:`indicators.certification.boundaries`)."""
     geojson = check_geometry(geometry)
     name, source = check.text(name, "boundary name"), check.text(source, "boundary source")
 
-    def build(con: duckdb.DuckDBPyConnection, project: dict[str, Any]) -> _Change:
+    def build(con: Connection, project: dict[str, Any]) -> _Change:
         ensure_table(con)
         before = rows(con, "SELECT * FROM boundaries WHERE project_id = ? ORDER BY recorded_at DESC, "
                            "boundary_id DESC LIMIT 1", [project_id])
@@ -226,14 +224,14 @@ def set_project_boundary(project_id: str, geometry: object, *, editor: Account, 
 
 
 def record_stage_change(project_id: str, stage: str, occurred_on: date | str, *, editor: Account,
-                        version: int, note: str | None = None, db: Path | None = None) -> WriteResult:
+                        version: int, note: str | None = None, db: Location | None = None) -> WriteResult:
     """Record on the project's timeline that it reached ``stage`` on ``occurred_on``. Refused
     when an earlier stage was not recorded first (a stage cannot be skipped), the date is before
     an earlier stage's, or the rules do not find the stage complete."""
     occurred_on = check.day(occurred_on, "stage date", today=_today())
     note = check.text(note, "note")
 
-    def build(con: duckdb.DuckDBPyConnection, project: dict[str, Any]) -> _Change:
+    def build(con: Connection, project: dict[str, Any]) -> _Change:
         standard = _standard(project)
         chosen = standard.stage(check.choice(stage, standard.stage_ids, "stage"))
         recorded = {e["stage"]: e["occurred_on"] for e in rows(
@@ -263,7 +261,7 @@ def add_project(project_id: str, name: str, registered_on: date | str, *, editor
                 district_id: str | None = None, city: str | None = None,
                 standard_version: str | None = None, description: str | None = None,
                 lead_organisation: str | None = None, website: str | None = None,
-                db: Path | None = None) -> WriteResult:
+                db: Location | None = None) -> WriteResult:
     """Register a new project with the standard's checklist (version 1 of the project)."""
     actor = authorise(editor, "register a project").audit_name
     version = standard_version or default_version()
@@ -281,7 +279,7 @@ def add_project(project_id: str, name: str, registered_on: date | str, *, editor
            "website": check.url(website, "website"), "version": 1, "created_by": actor}
 
     def write() -> WriteResult:
-        with transaction(_db(db)) as con:
+        with transaction(resolve(db)) as con:
             if rows(con, "SELECT project_id FROM projects WHERE project_id = ?", [project_id]):
                 raise RecordError(f"A project with the id {project_id!r} already exists; choose "
                                   "another id.")
@@ -298,16 +296,16 @@ def add_project(project_id: str, name: str, registered_on: date | str, *, editor
 # --------------------------------------------------------------------------------------------
 
 
-def _write(db: Path | None, project_id: str, version: int, editor: Account, action: str,
-           build: Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], _Change]) -> WriteResult:
+def _write(db: Location | None, project_id: str, version: int, editor: Account, action: str,
+           build: Callable[[Connection, dict[str, Any]], _Change]) -> WriteResult:
     actor = authorise(editor, action).audit_name
     expected = check.whole(version, "project version")
     project_id = check.text(project_id, "project", required=True)
-    return retrying(lambda: _attempt(_db(db), project_id, expected, actor, action, build))
+    return retrying(lambda: _attempt(resolve(db), project_id, expected, actor, action, build))
 
 
-def _attempt(db: Path, project_id: str, expected: int, actor: str, action: str,
-             build: Callable[[duckdb.DuckDBPyConnection, dict[str, Any]], _Change]) -> WriteResult:
+def _attempt(db: Location, project_id: str, expected: int, actor: str, action: str,
+             build: Callable[[Connection, dict[str, Any]], _Change]) -> WriteResult:
     with transaction(db) as con:
         found = rows(con, "SELECT * FROM projects WHERE project_id = ?", [project_id])
         if not found:
@@ -325,17 +323,13 @@ def _attempt(db: Path, project_id: str, expected: int, actor: str, action: str,
     return WriteResult(change.table, change.record_id, expected + 1)
 
 
-def _audit(con: duckdb.DuckDBPyConnection, at: Any, actor: str, action: str, change: _Change,
+def _audit(con: Connection, at: Any, actor: str, action: str, change: _Change,
            project_id: str | None) -> None:
     """The change's ``audit_log`` row, hash-chained to the one before (:func:`audit.append`)."""
     audit.append(con, {
         "at": at, "actor": actor, "action": action, "table_name": change.table,
         "record_id": change.record_id, "project_id": project_id,
         "before": to_json(change.before), "after": to_json(change.row)})
-
-
-def _db(db: Path | None) -> Path:
-    return Path(db) if db is not None else config.certification_db()
 
 
 def _standard(project: dict[str, Any]) -> Standard:
@@ -348,7 +342,7 @@ def _after_registration(project: dict[str, Any], when: date, label: str) -> None
                           f"{project['registered_on']}; check the date.")
 
 
-def _require_reached(con: duckdb.DuckDBPyConnection, project: dict[str, Any], standard: Standard,
+def _require_reached(con: Connection, project: dict[str, Any], standard: Standard,
                      stages: tuple[str, ...], prefix: str) -> None:
     table = stage_table(standard, project_records(con, project), _today()).set_index("stage")
     for stage in stages:
@@ -357,7 +351,7 @@ def _require_reached(con: duckdb.DuckDBPyConnection, project: dict[str, Any], st
                               "endorsed submission and every mandatory requirement met); complete it first.")
 
 
-def _require_complete(con: duckdb.DuckDBPyConnection, project: dict[str, Any], standard: Standard,
+def _require_complete(con: Connection, project: dict[str, Any], standard: Standard,
                       stage: str) -> None:
     row = stage_table(standard, project_records(con, project), _today()).set_index("stage").loc[stage]
     if row["complete"]:
@@ -373,13 +367,13 @@ def _require_complete(con: duckdb.DuckDBPyConnection, project: dict[str, Any], s
 
 
 def record_data_load(editor: Account, action: str, before: dict[str, Any], after: dict[str, Any], *,
-                     db: Path | None = None) -> WriteResult:
+                     db: Location | None = None) -> WriteResult:
     """Audit an editor's data load or restore (:mod:`indicators.store.editor_load`): no project."""
     actor, record = authorise(editor, action).audit_name, str(after.get("sha256", ""))[:16]
     action = check.choice(action, ("load data", "restore data"), "action")
 
     def write() -> WriteResult:
-        with transaction(_db(db)) as con:
+        with transaction(resolve(db)) as con:
             _audit(con, now(), actor, action, _Change("indicators database", after, record, before), None)
         return WriteResult("indicators database", record, 0)
     return retrying(write)

@@ -42,7 +42,9 @@ import duckdb
 
 from indicators import config
 from indicators.atomic import remove_database, temporary_path
+from indicators.certification import backends
 from indicators.certification.accounts import Account, authorise
+from indicators.certification.backends import Location, exists, resolve
 from indicators.certification.writes import record_data_load
 from indicators.ingest.files import sha256
 from indicators.ingest.manifest import MANIFEST_NAME, PERIOD_ROLES, load_manifest
@@ -120,7 +122,7 @@ def periods_of(region: Path) -> tuple[str, ...]:
 
 
 def load_file(data: bytes, filename: str, *, role: str, profile: str | None, editor: object,
-              region: Path | None = None, db: Path | None = None, records_db: Path | None = None,
+              region: Path | None = None, db: Path | None = None, records_db: Location | None = None,
               name: str | None = None, period: str | None = None, title: str = "", vintage: str = "",
               publisher: str = "", licence: str = "", source_url: str = "") -> LoadResult:
     """Load one file into the region and swap in the database built with it.
@@ -133,10 +135,10 @@ def load_file(data: bytes, filename: str, *, role: str, profile: str | None, edi
         One of :func:`load_choices`.
     editor : Account
         The signed-in editor (checked here, whatever the page checked).
-    region, db, records_db : Path, optional
+    region, db, records_db : Path, optional (records_db: a file or a PostgreSQL URL)
         The live region folder (default: the one the database was built from), the database
         (default :func:`indicators.config.indicators_db`) and the records database whose audit
-        log gets the row (default :func:`indicators.config.certification_db`).
+        log gets the row (default :func:`indicators.config.records_location`).
     name : str, optional
         Districts: the column naming each district (required).
     period : str, optional
@@ -193,7 +195,7 @@ def load_file(data: bytes, filename: str, *, role: str, profile: str | None, edi
 
 
 def restore_previous(*, editor: object, db: Path | None = None,
-                     records_db: Path | None = None) -> LoadResult:
+                     records_db: Location | None = None) -> LoadResult:
     """Swap the previous database back in (the one replaced is kept as the previous, so this
     can be undone the same way), audited; a :class:`LoadError` when there is none."""
     account = authorise(editor, "restore data")
@@ -220,15 +222,15 @@ def restore_previous(*, editor: object, db: Path | None = None,
 # --------------------------------------------------------------------------------------------
 
 
-def _paths(db: Path | None, records_db: Path | None) -> tuple[Path, Path]:
+def _paths(db: Path | None, records_db: Location | None) -> tuple[Path, Location]:
     db = Path(db) if db is not None else config.indicators_db()
-    records_db = Path(records_db) if records_db is not None else config.certification_db()
+    records_db = resolve(records_db)
     if not db.exists():
         raise LoadError(f"There is no database at {db} to load into yet: build the region first "
                         "(open the dashboard once, or run `python -m indicators build`).")
-    if not records_db.exists():
-        raise LoadError(f"There is no records database at {records_db}, so the change could not be "
-                        "audited: open the Certification portfolio page once to create it.")
+    if not exists(records_db):
+        raise LoadError(f"There is no records database at {backends.describe(records_db)}, so the change "
+                        "could not be audited: open the Certification portfolio page once to create it.")
     return db, records_db
 
 
@@ -282,7 +284,7 @@ def _sentence(problem: Problem) -> str:
 
 
 def _swap_in(staged: Path, db: Path, account: Account, action: str, before: dict[str, Any],
-             after: dict[str, Any], records_db: Path) -> float:
+             after: dict[str, Any], records_db: Location) -> float:
     """Put ``staged`` at ``db`` atomically, keep the replaced file as the previous, and audit;
     undone (the old file put back) if the audit cannot be written. Returns the swap's seconds."""
     kept = temporary_path(db)
