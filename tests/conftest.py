@@ -1,6 +1,7 @@
 """Shared fixtures: the real data folder (skipped with a reason where absent), built databases
 of the sample and the real Atlanta regions (built once per test session), and the toy region
-factory used by the reader and bad-input tests."""
+factory used by the reader and bad-input tests; the records tests' back ends (DuckDB and
+PostgreSQL: ``tests/records_backends.py``)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import pytest
 
 from indicators.store.build import build
 from tests import appserver
+from tests.records_backends import backend, postgres_server  # noqa: F401  (fixtures for every test)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser

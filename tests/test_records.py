@@ -1,8 +1,9 @@
 """The records database: seeded once, every bad write refused with a plain sentence and nothing
 written, every good write appended with its audit entry, concurrent edits detected.
 
-Each test works on its own database under ``tmp_path``, seeded from a small hand-written
-certification document (two projects) or from the committed Sample City file.
+Each test works on its own database, seeded from a small hand-written certification document
+(two projects) or from the committed Sample City file, once on a DuckDB file and once on a
+PostgreSQL database (the ``backend`` fixture, ``tests/records_backends.py``).
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ import pandas as pd
 import pytest
 
 from indicators.certification import accounts, records, writes
+from indicators.certification.backends import exists
 from indicators.certification.records import ConflictError, RecordError
 from indicators.certification.seed import SEED_ACTOR
 from indicators.sample.records import REFERENCE_DATE
 from tests.conftest import PROJECT
 from tests.editors import ED, editor, local
+from tests.records_backends import Backend
 
 AS_OF = date(2024, 6, 1)
 SQL = "'); DROP TABLE projects; --"
@@ -78,10 +81,11 @@ def plain(frame: pd.DataFrame) -> list[list[object]]:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
+def db(tmp_path: Path, backend: Backend) -> Path | str:
+    """The two-project records, on each back end."""
     source = tmp_path / "certification.json"
     source.write_text(json.dumps(document()))
-    path = tmp_path / "records" / "certification.duckdb"
+    path = backend.new()
     assert records.seed_if_absent(source, path) is True
     return path
 
@@ -95,31 +99,37 @@ def version(db: Path, project: str = "test-commons") -> int:
 # --------------------------------------------------------------------------------------------
 
 
-def test_seed_only_when_absent(tmp_path: Path, db: Path):
-    digest = sha(db)
+def test_seed_only_when_absent(backend: Backend, tmp_path: Path, db: Path):
+    digest = backend.fingerprint(db)
     changed = document()
     changed["projects"] = changed["projects"][:1]
     (tmp_path / "certification.json").write_text(json.dumps(changed))
     assert records.seed_if_absent(tmp_path / "certification.json", db) is False
-    assert sha(db) == digest
+    assert backend.fingerprint(db) == digest
     assert sorted(records.portfolio(AS_OF, db)["project_id"]) == ["test-commons", "test-new"]
-    assert sorted(p.name for p in db.parent.iterdir()) == ["certification.duckdb"]  # no temp file
+    if backend.kind == "duckdb":
+        assert sorted(p.name for p in db.parent.iterdir()) == ["certification.duckdb"]  # no temp file
 
 
-def test_seed_refuses_a_broken_document_and_creates_nothing(tmp_path: Path):
+def test_seed_refuses_a_broken_document_and_creates_nothing(tmp_path: Path, backend: Backend):
     broken = document()
     broken["projects"][0]["targets"][0]["target_year"] = 2019
     source = tmp_path / "broken.json"
     source.write_text(json.dumps(broken))
-    target = tmp_path / "out" / "certification.duckdb"
+    target = backend.new()
     with pytest.raises(RecordError, match=r"Project 1 \(test-commons\): The target year 2019 is not after"):
         records.seed_if_absent(source, target)
-    assert not target.exists()
-    assert not target.parent.exists() or not any(target.parent.iterdir())  # no temp file left
+    assert not exists(target)
+    if backend.kind == "duckdb":
+        assert not any(target.parent.iterdir())  # no temp file left
+    else:
+        with backend.connect(target) as con:  # not even an empty table
+            assert con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = "
+                               "current_schema()").fetchone() == (0,)
 
 
-def test_fictional_records_open_on_their_reference_date(tmp_path: Path, db: Path):
-    sample = tmp_path / "sample.duckdb"
+def test_fictional_records_open_on_their_reference_date(backend: Backend, db: Path):
+    sample = backend.new("sample")
     assert records.seed_if_absent(PROJECT / "data" / "sample", sample)
     assert records.status_date(date(2027, 5, 1), sample) == records.StatusDate(
         REFERENCE_DATE, "the fictional sample records' reference date")
@@ -127,8 +137,8 @@ def test_fictional_records_open_on_their_reference_date(tmp_path: Path, db: Path
     assert records.status_date(date(2027, 5, 1), db) == records.StatusDate(date(2027, 5, 1), "today")
 
 
-def test_seed_from_the_sample_region_tells_its_story(tmp_path: Path):
-    db = tmp_path / "certification.duckdb"
+def test_seed_from_the_sample_region_tells_its_story(backend: Backend):
+    db = backend.new()
     assert records.seed_if_absent(PROJECT / "data" / "sample", db)
     assert records.database_info(db)["reference_date"] == REFERENCE_DATE.isoformat()
     folio = records.portfolio(REFERENCE_DATE, db)
@@ -152,13 +162,13 @@ def test_seed_from_the_sample_region_tells_its_story(tmp_path: Path):
     assert list(audit["action"]) == ["seed the records database"]
 
 
-def test_reads_do_not_change_the_file(db: Path):
-    digest = sha(db)
+def test_reads_do_not_change_the_file(backend: Backend, db: Path):
+    digest = backend.fingerprint(db)
     records.portfolio(AS_OF, db)
     records.project_detail("test-commons", AS_OF, db)
     records.commitment_summary(AS_OF, db)
     records.audit_log(db=db)
-    assert sha(db) == digest
+    assert backend.fingerprint(db) == digest
 
 
 def test_project_detail(db: Path):
@@ -282,21 +292,22 @@ BAD_WRITES = {
 
 
 @pytest.mark.parametrize("case", list(BAD_WRITES))
-def test_bad_input_is_refused_with_one_sentence_and_nothing_written(db: Path, case: str):
+def test_bad_input_is_refused_with_one_sentence_and_nothing_written(backend: Backend, db: Path, case: str):
     write, fragment = BAD_WRITES[case]
-    digest, before = sha(db), records.dump(db)
+    digest, before = backend.fingerprint(db), records.dump(db)
     with pytest.raises(RecordError) as caught:
         write(db)
     message = str(caught.value)
     assert fragment in message, message
     assert message[0].isupper() and message.endswith(".") and "\n" not in message, message
-    assert sha(db) == digest, "the database file changed"
+    assert backend.fingerprint(db) == digest, "the database file changed"
     after = records.dump(db)
     assert all(before[t].equals(after[t]) for t in before)
 
 
-def test_a_failure_inside_the_transaction_leaves_the_database_unchanged(db: Path, monkeypatch):
-    digest = sha(db)
+def test_a_failure_inside_the_transaction_leaves_the_database_unchanged(backend: Backend, db: Path,
+                                                                       monkeypatch):
+    digest = backend.fingerprint(db)
 
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
@@ -304,7 +315,7 @@ def test_a_failure_inside_the_transaction_leaves_the_database_unchanged(db: Path
     monkeypatch.setattr(writes, "_audit", broken)  # fails after the row was inserted
     with pytest.raises(RuntimeError):
         records.add_observation("test-commons", 1, 23.0, year=2023, editor=ED, version=1, db=db)
-    assert sha(db) == digest
+    assert backend.fingerprint(db) == digest
 
 
 # --------------------------------------------------------------------------------------------
@@ -342,16 +353,16 @@ def test_an_observation_shows_in_the_project_and_in_the_audit_log(db: Path):
     assert after["recorded_by"] == "Dana Editor (dana)"
 
 
-def test_a_stale_version_raises_conflict_and_writes_nothing(db: Path):
+def test_a_stale_version_raises_conflict_and_writes_nothing(backend: Backend, db: Path):
     seen = version(db)  # two editors open the project
     records.record_requirement_status("test-commons", "form-governance", "met",
                                       editor=editor("first@example.org"), version=seen, db=db)
-    digest = sha(db)
+    digest = backend.fingerprint(db)
     with pytest.raises(ConflictError, match="(?i)someone else changed this project since you opened it; "
                                             "reload and try again"):
         records.record_requirement_status("test-commons", "form-engagement", "met",
                                           editor=editor("second@example.org"), version=seen, db=db)
-    assert sha(db) == digest
+    assert backend.fingerprint(db) == digest
     assert "reload and try again" in str(ConflictError())
     assert version(db) == seen + 1
 
@@ -424,13 +435,13 @@ def test_add_project_registers_the_standards_checklist(db: Path):
         records.add_project("test-third", "Again", "2023-05-01", editor=ED, db=db)
 
 
-def test_no_database_is_created_by_a_read_or_a_write(tmp_path: Path):
-    missing = tmp_path / "none.duckdb"
+def test_no_database_is_created_by_a_read_or_a_write(backend: Backend):
+    missing = backend.new("none")
     with pytest.raises(RecordError, match="seed_if_absent"):
         records.portfolio(AS_OF, missing)
     with pytest.raises(RecordError, match="seed_if_absent"):
         records.add_observation("x", 1, 1.0, year=2023, editor=ED, version=1, db=missing)
-    assert not missing.exists()
+    assert not exists(missing)
 
 
 def test_simultaneous_editors_one_wins_per_project_and_other_projects_are_not_blocked(db: Path):
@@ -487,14 +498,14 @@ WRITERS = {
 
 
 @pytest.mark.parametrize("writer", list(WRITERS))
-def test_every_write_refuses_anyone_but_a_signed_in_editor(db: Path, writer: str):
+def test_every_write_refuses_anyone_but_a_signed_in_editor(backend: Backend, db: Path, writer: str):
     viewer = local("Val Viewer", "val", role="viewer")
     forged = accounts.Account("ed@example.org", "ed@example.org", "editor")  # not signed in
-    digest = sha(db)
+    digest = backend.fingerprint(db)
     for who in (None, "ed@example.org", forged, dataclasses.replace(viewer, role="editor"), viewer):
         with pytest.raises(accounts.NotAuthorisedError) as caught:
             WRITERS[writer](db, who)
         message = str(caught.value)
         assert message[0].isupper() and message.endswith(".") and "editor" in message, message
-        assert sha(db) == digest, f"{writer} wrote for {who!r}"
+        assert backend.fingerprint(db) == digest, f"{writer} wrote for {who!r}"
     assert set(records.audit_log(db=db)["actor"]) == {SEED_ACTOR}  # nothing but the seeding
