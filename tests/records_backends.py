@@ -162,7 +162,7 @@ class Backend:
                     "information_schema.columns WHERE table_name = ? AND table_schema = current_schema() "
                     "ORDER BY ordinal_position",
                     [table]).fetchall()
-                found = con.execute(f'SELECT * FROM "{table}" ORDER BY 1').fetchall()
+                found = sorted(con.execute(f'SELECT * FROM "{table}"').fetchall(), key=repr)
                 digest.update(json.dumps([table, columns, found], default=str).encode())
         return digest.hexdigest()
 
