@@ -1,7 +1,8 @@
 #!/bin/sh
 # Set up the Just Communities Dashboard in ./.venv (Debian/Ubuntu, Python 3.11+).
 #   sh setup.sh          runtime packages; then: .venv/bin/streamlit run app.py
-#   sh setup.sh --test   also the test packages, and Debian's chromium for the browser tests
+#   sh setup.sh --test   also the test packages, Debian's chromium for the browser tests and Debian's
+#                        postgresql server binaries (the records tests start a throwaway server)
 set -eu
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
@@ -37,6 +38,10 @@ if [ "$mode" = "--test" ]; then
   if ! command -v chromium >/dev/null 2>&1; then
     echo "Installing Debian's chromium for the browser tests..."
     apt_install chromium fonts-dejavu-core
+  fi
+  if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+    echo "Installing Debian's postgresql for the records tests on PostgreSQL..."
+    apt_install postgresql
   fi
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
