@@ -24,7 +24,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-g
                  "--disable-dev-shm-usage"]
 HEALTH_TIMEOUT_S = 60
 #: Settings of the developer's own app that a test server must not inherit.
-OWN_SETTINGS = ("JC_DB", "JC_DATA_DIR", "JC_CERT_DB", "JC_ACCOUNTS")
+OWN_SETTINGS = ("JC_DB", "JC_DATA_DIR", "JC_CERT_DB", "JC_RECORDS_URL", "JC_ACCOUNTS")
 
 
 class ServerError(RuntimeError):
@@ -99,10 +99,13 @@ def running(env: Mapping[str, str], log: Path) -> Iterator[AppServer]:
         stop(server)
 
 
-def app_env(data_dir: Path, db: Path | None = None) -> dict[str, str]:
-    """The environment of an app with its own data folder (and certification records in it);
-    with ``db``, serving that built database instead of building the sample on first use."""
+def app_env(data_dir: Path, db: Path | None = None, records_url: str | None = None) -> dict[str, str]:
+    """The environment of an app with its own data folder (and certification records in it, or
+    in the PostgreSQL database ``records_url``); with ``db``, serving that built database
+    instead of building the sample on first use."""
     env = {"JC_DATA_DIR": str(data_dir), "JC_CERT_DB": str(data_dir / "certification.duckdb")}
     if db is not None:
         env["JC_DB"] = str(db)
+    if records_url is not None:
+        env["JC_RECORDS_URL"] = records_url
     return env
