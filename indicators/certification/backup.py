@@ -174,7 +174,12 @@ def import_records(folder: Path, db: Location | None = None, *, force: bool = Fa
     tables = {name: int(info["rows"]) for name, info in manifest["tables"].items()}
     head = str(manifest["audit"]["head"])
     if is_postgres(target):
-        restored = backup_postgres.import_into(Path(folder), manifest, str(target), force=force)
+        try:
+            restored = backup_postgres.import_into(Path(folder), manifest, str(target), force=force)
+        except DatabaseError as exc:
+            raise RecordError(f"The backup cannot be loaded into {describe(target)} ({_first_line(exc)}); "
+                              "nothing was changed. Use an intact copy of the backup, or an empty "
+                              "database.") from None
         return ImportReport(target, tables, len(restored), head, None, force)
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
