@@ -1,6 +1,7 @@
 """The Certification portfolio and Project pages, headless: what a funder sees, that a visitor
 cannot edit, that an editor's change shows everywhere and in the audit log, and that a
-conflicting edit is refused."""
+conflicting edit is refused. Each runs with the records in a DuckDB file (``JC_CERT_DB``) and in
+PostgreSQL (``records.url`` in the app's secrets, which wins over ``JC_CERT_DB``)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from indicators.certification import accounts, records
+from indicators.certification.backends import is_postgres
 from indicators.sample.records import REFERENCE_DATE
 from tests.conftest import PROJECT
 from tests.editors import editor
+from tests.records_backends import Backend
 from tests.test_pages import assert_clean, text_of
 
 EDITOR = "records.manager@example.org"
@@ -21,8 +24,10 @@ EDITOR_ACCOUNT = editor(EDITOR)  #: as the app signs that editor in
 
 
 @pytest.fixture
-def app(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steady_navigation):
-    """A fresh records database per test (seeded from the sample on first use)."""
+def app(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steady_navigation,
+        backend: Backend):
+    """A fresh records database per test (seeded from the sample on first use), on each back end."""
+    cert = tmp_path / "certification.duckdb" if backend.kind == "duckdb" else backend.new()
     monkeypatch.setenv("JC_DB", str(sample_db))
     monkeypatch.setenv("JC_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("JC_CERT_DB", str(tmp_path / "certification.duckdb"))
@@ -30,6 +35,8 @@ def app(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steady
 
     def open_page(page: str, query: dict | None = None, editor: bool = False) -> AppTest:
         at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=90)
+        if is_postgres(cert):
+            at.secrets["records"] = {"url": str(cert)}
         if editor:
             at.secrets["editors"] = {"emails": [EDITOR]}
             at.user = {"is_logged_in": True, "email": EDITOR, "name": "Records Manager"}
@@ -40,7 +47,8 @@ def app(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, steady
         at.run()
         return at
 
-    open_page.cert_db = tmp_path / "certification.duckdb"  # type: ignore[attr-defined]
+    open_page.cert_db = cert  # type: ignore[attr-defined]
+    open_page.cert_file = tmp_path / "certification.duckdb"  # type: ignore[attr-defined]
     return open_page
 
 
@@ -58,6 +66,7 @@ def test_portfolio_answers_who_is_behind_and_on_what(app):
     table = at.dataframe[0].value
     assert len(table) == 12 and {"Progress", "Next deadline", "Targets on track"} <= set(table.columns)
     assert at.get("plotly_chart"), "the stage funnel"
+    assert app.cert_file.exists() is not is_postgres(app.cert_db)  # records.url wins over JC_CERT_DB
 
 
 def test_sample_records_are_shown_on_their_reference_date(app):
