@@ -83,7 +83,7 @@ def drawing_tools() -> bool:
     return maps.drawing_available(config.PROJECT_ROOT / "static")
 
 
-def base_map(period: str | None = None) -> folium.Map:
+def base_map() -> folium.Map:
     """The folium map frame (no layers) for a page; layers are swapped in with
     ``st_folium(feature_group_to_add=...)``.
 
@@ -93,7 +93,7 @@ def base_map(period: str | None = None) -> folium.Map:
     the same data (st_folium normalises the generated ids), so the browser keeps the map it has
     and only the layers change.
     """
-    return maps.offline_map(load(queries.map_data, period).bounds)
+    return maps.offline_map(load(queries.region_bounds))
 
 
 # One records database per deployment (keyed by region folder and file); a few allow for a

@@ -190,11 +190,12 @@ def zoom_for_bounds(bounds: tuple[float, float, float, float], width_px: int = 6
 
 
 def light_geojson(
-    frame: gpd.GeoDataFrame, properties: list[str], tolerance_m: float = 15.0
+    frame: gpd.GeoDataFrame, properties: list[str], tolerance_m: float = 15.0,
+    decimals: int = COORD_DECIMALS,
 ) -> dict[str, object]:
     """GeoJSON for the browser: simplified (topology kept within each shape), coordinates
-    rounded to :data:`COORD_DECIMALS`, only the named properties, text escaped
-    (:func:`safe_text`).
+    rounded to ``decimals`` (:data:`COORD_DECIMALS` by default), only the named properties,
+    text escaped (:func:`safe_text`).
 
     Parameters
     ----------
@@ -204,11 +205,13 @@ def light_geojson(
         Columns to keep as feature properties.
     tolerance_m : float, default 15
         Simplification tolerance in metres (converted to degrees at the frame's latitude).
+    decimals : int, default COORD_DECIMALS
+        Decimal places kept in coordinates.
     """
     lat = float(np.mean(frame.total_bounds[[1, 3]])) if len(frame) else 0.0
     degrees = tolerance_m / (111_320.0 * max(np.cos(np.radians(lat)), 0.2))
     geometry = shapely.simplify(frame.geometry.to_numpy(), degrees, preserve_topology=True)
-    geometry = shapely.set_precision(geometry, 10 ** -COORD_DECIMALS)
+    geometry = shapely.set_precision(geometry, 10.0 ** -decimals)
     features = []
     for values, geom in zip(frame[properties].itertuples(index=False), geometry, strict=True):
         if geom is None or geom.is_empty:
@@ -267,6 +270,12 @@ class MapData:
         district_id -> (lon, lat) of a point inside the district.
     unit_ids : list of str
         The GEOIDs drawn, in order.
+    whole : bool
+        Whether the units drawn are all of the region's (a small region, or no view asked
+        for), so that classes computed over them are the region's; False when the map draws
+        only a view's surroundings (a national database), whose classes come from every unit.
+    view : (minx, miny, maxx, maxy)
+        The extent the map shows (``bounds`` for the whole region).
     """
 
     units: dict[str, object]
@@ -276,25 +285,67 @@ class MapData:
     district_bounds: dict[str, tuple[float, float, float, float]]
     district_centres: dict[str, tuple[float, float]]
     unit_ids: list[str]
+    whole: bool = True
+    view: tuple[float, float, float, float] = (0.0, 0.0, 0.0, 0.0)
 
 
-def map_data(units: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
-             holc: gpd.GeoDataFrame) -> MapData:
+#: Map width in screen pixels that simplification is judged against: a shape's detail finer
+#: than the view's width / this many pixels cannot be seen.
+VIEW_PIXELS = 1_500
+
+
+def map_data(units: gpd.GeoDataFrame, districts: gpd.GeoDataFrame, holc: gpd.GeoDataFrame,
+             bounds: tuple[float, float, float, float] | None = None,
+             view: tuple[float, float, float, float] | None = None, whole: bool = True) -> MapData:
     """Simplify and round the units (``geoid``, ``name``), districts (``district_id``, ``name``)
-    and HOLC zones (``category``, ``label``) for the browser; see :class:`MapData`."""
+    and HOLC zones (``category``, ``label``) for the browser; see :class:`MapData`.
+
+    ``bounds`` is the whole region's extent (default: the districts'); ``view`` the extent the
+    map will show, which sets how much detail is worth sending: 12 m at a city's scale, about
+    a pixel's width at a state's or the country's (a country-wide view of 2,000 districts is
+    then some 200 KB, not 4 MB), with coordinates rounded to match.
+    """
+    region = tuple(float(b) for b in (bounds if bounds is not None else districts.total_bounds))
+    shown = tuple(float(b) for b in view) if view is not None else region
+    tolerance_m, decimals = detail_for(shown)
     category = holc["category"].astype(str)
     holc = holc.assign(grade="Grade " + category.where(category != "", "none"))
     return MapData(
         units=light_geojson(units, ["geoid", "name"], tolerance_m=12),
-        districts=light_geojson(districts, ["district_id", "name"], tolerance_m=12),
+        districts=light_geojson(districts, ["district_id", "name"], tolerance_m, decimals),
         holc=light_geojson(holc, ["category", "label", "grade"], tolerance_m=8) if len(holc) else None,
-        bounds=tuple(float(b) for b in districts.total_bounds),
+        bounds=region,
         district_bounds={d: tuple(float(b) for b in g.bounds)
                          for d, g in zip(districts["district_id"], districts.geometry, strict=True)},
         district_centres={d: (float(p.x), float(p.y)) for d, p in
                           zip(districts["district_id"], districts.representative_point(), strict=True)},
         unit_ids=units["geoid"].tolist(),
+        whole=whole,
+        view=shown,
     )
+
+
+def detail_for(extent: tuple[float, float, float, float]) -> tuple[float, int]:
+    """(simplification tolerance in metres, coordinate decimals) for a map showing ``extent``:
+    12 m and 5 decimals up to a city's size, then a pixel's width of :data:`VIEW_PIXELS`.
+
+    Examples
+    --------
+    >>> detail_for((-84.6, 33.6, -84.2, 33.9))        # Atlanta
+    (12.0, 5)
+    >>> detail_for((-85.6, 30.3, -80.8, 35.0))        # Georgia
+    (300.0, 3)
+    >>> detail_for((-125.0, 24.0, -66.0, 50.0))       # the contiguous United States
+    (3500.0, 3)
+    """
+    minx, miny, maxx, maxy = extent
+    lat = np.radians((miny + maxy) / 2)
+    span_m = max((maxx - minx) * 111_320.0 * max(np.cos(lat), 0.2), (maxy - miny) * 110_574.0)
+    tolerance_m = max(12.0, float(np.round(span_m / VIEW_PIXELS, -2)))
+    if tolerance_m <= 12.0:
+        return tolerance_m, COORD_DECIMALS
+    decimals = int(np.clip(np.floor(-np.log10(tolerance_m / 111_320.0)) + 1, 3, COORD_DECIMALS))
+    return tolerance_m, decimals
 
 
 #: How much of a chosen district's surroundings a map shows, as a share of its width and

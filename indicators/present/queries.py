@@ -22,6 +22,7 @@ import json
 import duckdb
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from indicators.metrics.registry import INDICATORS, Indicator
 from indicators.present import maps
@@ -287,13 +288,70 @@ def districts_geo(con: Connection) -> gpd.GeoDataFrame:
     return read_geo(con, "districts", "district_id, name")
 
 
-def map_data(con: Connection, period: str | None = None) -> maps.MapData:
-    """Light GeoJSON of a period's units inside the districts, the districts and the HOLC
-    zones, with the bounds the maps fit (see :class:`indicators.present.maps.MapData`)."""
+#: Most units a map draws: a region with more units inside its districts (a state, the
+#: country) draws them only around a chosen district or area, and a map of the whole region
+#: draws its districts alone. Sample City (420) and Atlanta (a few hundred) draw every unit.
+MAP_UNIT_LIMIT = 3_000
+
+View = tuple[float, float, float, float]
+
+
+def map_data(con: Connection, period: str | None = None,
+             around: str | View | None = None) -> maps.MapData:
+    """Light GeoJSON of what a map draws, with the bounds it fits (see
+    :class:`indicators.present.maps.MapData`): a period's units inside the districts, the
+    districts and the HOLC zones.
+
+    A region of up to :data:`MAP_UNIT_LIMIT` such units sends them all, whatever ``around``
+    says. A larger one sends, ``around`` a district (its id) or an extent (lon/lat), the units,
+    districts and zones within that district's or extent's surroundings
+    (:func:`~indicators.present.maps.view_bounds`); with no ``around``, the districts alone,
+    simplified to the width of a pixel. Shapes are selected by their extent columns in SQL, so
+    a page never reads more than it draws.
+    """
     period = period_of(con, period)
-    covered = con.execute("SELECT DISTINCT geoid FROM crosswalk WHERE period = ?",
-                          [period]).df()["geoid"]
-    unit_shapes = read_geo(con, "units", "geoid, name", "WHERE period = ?", [period])
-    district_shapes = read_geo(con, "districts", "district_id, name")
+    covered = "geoid IN (SELECT geoid FROM crosswalk WHERE period = ?)"
+    n_covered = con.execute("SELECT count(DISTINCT geoid) FROM crosswalk WHERE period = ?",
+                            [period]).fetchone()[0]
+    bounds = region_bounds(con)
+    view = None if n_covered <= MAP_UNIT_LIMIT else _view(con, around)
+    near, near_params = _near(view)
+    units_where = f"WHERE period = ? AND {covered}" + (f" AND {near}" if view is not None else "")
+    if n_covered > MAP_UNIT_LIMIT and view is None:
+        units_where += " AND false"  # the whole of a large region: districts only
+    units = read_geo(con, "units", "geoid, name", units_where, [period, period, *near_params])
+    districts = read_geo(con, "districts", "district_id, name",
+                         f"WHERE {near}" if view is not None else "", near_params)
     holc = read_geo(con, "overlays", "category, label", "WHERE kind = ?", ["holc"])
-    return maps.map_data(unit_shapes[unit_shapes["geoid"].isin(covered)], district_shapes, holc)
+    if view is not None:
+        holc = holc[holc.intersects(shapely.box(*view))]
+    return maps.map_data(units, districts, holc, bounds, view or bounds,
+                         whole=n_covered <= MAP_UNIT_LIMIT)
+
+
+def region_bounds(con: Connection) -> View:
+    """The extent of all the districts (lon/lat), which every map starts from."""
+    return tuple(float(v) for v in con.execute(
+        "SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat) FROM districts").fetchone())
+
+
+def _view(con: Connection, around: str | View | None) -> View | None:
+    """The extent a map of a large region shows around a district or an extent."""
+    if around is None:
+        return None
+    if isinstance(around, str):
+        row = con.execute("SELECT min_lon, min_lat, max_lon, max_lat FROM districts "
+                          "WHERE district_id = ?", [around]).fetchone()
+        if row is None:
+            raise ValueError(f"no district {around!r} here")
+        around = tuple(float(v) for v in row)
+    return maps.view_bounds(tuple(float(v) for v in around))
+
+
+def _near(view: View | None) -> tuple[str, list[object]]:
+    """The SQL condition (and its parameters) of shapes whose extent meets ``view``."""
+    if view is None:
+        return "true", []
+    minx, miny, maxx, maxy = view
+    return ("max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
+            [minx, maxx, miny, maxy])
