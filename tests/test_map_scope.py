@@ -13,7 +13,7 @@ import shapely
 from shapely.geometry import shape
 
 from indicators.metrics.registry import get
-from indicators.present import map_layers, maps, queries
+from indicators.present import map_layers, map_views, maps, queries
 from indicators.store.database import connect_readonly
 
 
@@ -43,7 +43,13 @@ def test_a_large_region_sends_the_districts_alone_for_the_whole_region(con, monk
     data = queries.map_data(con)
     n_districts = con.execute("SELECT count(*) FROM districts").fetchone()[0]
     assert not data.whole and data.unit_ids == [] and data.units["features"] == []
-    assert len(data.districts["features"]) == n_districts == len(data.district_centres)
+    assert len(data.district_centres) == len(data.district_bounds) == n_districts
+    # the districts as one feature of their boundaries, each shared edge once
+    (outline,) = shapes(data.districts)
+    assert outline.geom_type == "MultiLineString"
+    polygons = queries.districts_geo(con).geometry
+    assert all(outline.buffer(0.002).covers(p.boundary) for p in polygons)
+    assert outline.length < 0.75 * sum(p.boundary.length for p in polygons)
     assert data.bounds == queries.region_bounds(con) == data.view
 
 
@@ -95,7 +101,7 @@ def test_a_view_keeps_the_regions_classes(con, monkeypatch):
     covered = values[values["geo_id"].isin(whole.unit_ids)]
     assert len(covered) == len(values)  # every Sample City tract is inside a district
 
-    def fills(data: maps.MapData) -> dict[str, str]:
+    def fills(data: map_views.MapData) -> dict[str, str]:
         group, _ = map_layers.indicator_layer(data, values, indicator)
         layer = group._children[next(iter(group._children))]
         return {f["properties"]["geoid"]: f["properties"]["fill"] for f in layer.data["features"]}
@@ -106,8 +112,8 @@ def test_a_view_keeps_the_regions_classes(con, monkeypatch):
 
 
 def test_a_national_view_is_simplified_to_a_pixel():
-    assert maps.detail_for((-125.0, 24.0, -66.0, 50.0)) == (3500.0, 3)
-    assert maps.detail_for((-84.6, 33.6, -84.2, 33.9)) == (12.0, maps.COORD_DECIMALS)
+    assert map_views.detail_for((-125.0, 24.0, -66.0, 50.0)) == (3500.0, 3)
+    assert map_views.detail_for((-84.6, 33.6, -84.2, 33.9)) == (12.0, maps.COORD_DECIMALS)
     ring = gpd.GeoDataFrame({"name": ["a"]}, crs="EPSG:4326", geometry=[shapely.Polygon(
         [(-84.123456, 33.123456), (-84.0, 33.123456), (-84.0, 33.2), (-84.05, 33.201),
          (-84.123456, 33.2)])])

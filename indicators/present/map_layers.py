@@ -2,7 +2,7 @@
 outlines, the 1938 HOLC map and project markers (no Streamlit here).
 
 Each layer is a :class:`folium.FeatureGroup` built from the cached light GeoJSON of
-:class:`indicators.present.maps.MapData`, so that only colours and labels change from one
+:class:`indicators.present.map_views.MapData`, so that only colours and labels change from one
 indicator to the next.
 """
 
@@ -20,7 +20,8 @@ import pandas as pd
 from indicators.metrics.composites import cejst
 from indicators.metrics.registry import Indicator
 from indicators.present.formatting import format_change, format_moe, format_value, ordinal
-from indicators.present.maps import FitView, MapData, safe_text, view_bounds
+from indicators.present.map_views import MapData
+from indicators.present.maps import FitView, safe_text, view_bounds
 
 #: Colour-blind-safe sequential palettes (ColorBrewer), light to dark.
 BURDEN_COLOURS = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")  # YlOrRd: dark = worse

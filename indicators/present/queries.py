@@ -25,7 +25,7 @@ import pandas as pd
 import shapely
 
 from indicators.metrics.registry import INDICATORS, Indicator
-from indicators.present import maps
+from indicators.present import map_views, maps
 from indicators.store.database import meta as _meta
 from indicators.store.database import read_geo
 
@@ -263,6 +263,12 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def download_sizes(con: Connection) -> dict[str, int]:
+    """The rows of each of :data:`DOWNLOAD_TABLES` (counted, not read)."""
+    return {table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # a constant
+            for table in DOWNLOAD_TABLES}
+
+
 def download_table(con: Connection, table: str) -> pd.DataFrame:
     """One of :data:`DOWNLOAD_TABLES`, whole (any other name is refused)."""
     if table not in DOWNLOAD_TABLES:
@@ -297,27 +303,28 @@ View = tuple[float, float, float, float]
 
 
 def map_data(con: Connection, period: str | None = None,
-             around: str | View | None = None) -> maps.MapData:
+             around: str | View | None = None) -> map_views.MapData:
     """Light GeoJSON of what a map draws, with the bounds it fits (see
-    :class:`indicators.present.maps.MapData`): a period's units inside the districts, the
+    :class:`indicators.present.map_views.MapData`): a period's units inside the districts, the
     districts and the HOLC zones.
 
     A region of up to :data:`MAP_UNIT_LIMIT` such units sends them all, whatever ``around``
     says. A larger one sends, ``around`` a district (its id) or an extent (lon/lat), the units,
     districts and zones within that district's or extent's surroundings
     (:func:`~indicators.present.maps.view_bounds`); with no ``around``, the districts alone,
-    simplified to the width of a pixel. Shapes are selected by their extent columns in SQL, so
-    a page never reads more than it draws.
+    as one feature of their boundaries simplified to the width of a pixel. Shapes are selected
+    by their extent columns in SQL, so a page never reads more than it draws.
     """
     period = period_of(con, period)
     covered = "geoid IN (SELECT geoid FROM crosswalk WHERE period = ?)"
     n_covered = con.execute("SELECT count(DISTINCT geoid) FROM crosswalk WHERE period = ?",
                             [period]).fetchone()[0]
     bounds = region_bounds(con)
-    view = None if n_covered <= MAP_UNIT_LIMIT else _view(con, around)
+    large = n_covered > MAP_UNIT_LIMIT
+    view = _view(con, around) if large else None
     near, near_params = _near(view)
     units_where = f"WHERE period = ? AND {covered}" + (f" AND {near}" if view is not None else "")
-    if n_covered > MAP_UNIT_LIMIT and view is None:
+    if large and view is None:
         units_where += " AND false"  # the whole of a large region: districts only
     units = read_geo(con, "units", "geoid, name", units_where, [period, period, *near_params])
     districts = read_geo(con, "districts", "district_id, name",
@@ -325,8 +332,8 @@ def map_data(con: Connection, period: str | None = None,
     holc = read_geo(con, "overlays", "category, label", "WHERE kind = ?", ["holc"])
     if view is not None:
         holc = holc[holc.intersects(shapely.box(*view))]
-    return maps.map_data(units, districts, holc, bounds, view or bounds,
-                         whole=n_covered <= MAP_UNIT_LIMIT)
+    return map_views.map_data(units, districts, holc, bounds, view or bounds, whole=not large,
+                         outlines=large and view is None)
 
 
 def region_bounds(con: Connection) -> View:
