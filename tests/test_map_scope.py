@@ -1,6 +1,6 @@
 """Maps of a large region send what they show, not every unit: the units around a district or
 an area, or the districts alone for the whole region. Sample City (420 tracts) is made "large"
-by lowering ``queries.MAP_UNIT_LIMIT`` below its tract count."""
+by lowering ``queries.MAP_SHAPE_BYTES`` below the size of its tracts' shapes."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def test_a_small_region_sends_every_unit_whatever_the_view(con):
 
 
 def test_a_large_region_sends_the_districts_alone_for_the_whole_region(con, monkeypatch):
-    monkeypatch.setattr(queries, "MAP_UNIT_LIMIT", 50)
+    monkeypatch.setattr(queries, "MAP_SHAPE_BYTES", 1_000)
     data = queries.map_data(con)
     n_districts = con.execute("SELECT count(*) FROM districts").fetchone()[0]
     assert not data.whole and data.unit_ids == [] and data.units["features"] == []
@@ -56,7 +56,7 @@ def test_a_large_region_sends_the_districts_alone_for_the_whole_region(con, monk
 def test_around_a_district_it_sends_the_units_and_districts_of_its_surroundings(con, monkeypatch):
     district = con.execute("SELECT district_id FROM districts ORDER BY district_id LIMIT 1").fetchone()[0]
     whole = queries.map_data(con)
-    monkeypatch.setattr(queries, "MAP_UNIT_LIMIT", 50)
+    monkeypatch.setattr(queries, "MAP_SHAPE_BYTES", 1_000)
     data = queries.map_data(con, None, district)
     view = shapely.box(*data.view)
     inside = set(con.execute("SELECT geoid FROM crosswalk WHERE district_id = ? AND period = "
@@ -75,7 +75,7 @@ def test_around_a_district_it_sends_the_units_and_districts_of_its_surroundings(
 
 
 def test_around_an_extent(con, monkeypatch):
-    monkeypatch.setattr(queries, "MAP_UNIT_LIMIT", 50)
+    monkeypatch.setattr(queries, "MAP_SHAPE_BYTES", 1_000)
     (minx, miny, maxx, maxy), = [queries.region_bounds(con)]
     corner = (minx, miny, minx + (maxx - minx) / 4, miny + (maxy - miny) / 4)
     data = queries.map_data(con, None, corner)
@@ -84,7 +84,7 @@ def test_around_an_extent(con, monkeypatch):
 
 
 def test_an_unknown_district_is_refused(con, monkeypatch):
-    monkeypatch.setattr(queries, "MAP_UNIT_LIMIT", 50)
+    monkeypatch.setattr(queries, "MAP_SHAPE_BYTES", 1_000)
     with pytest.raises(ValueError, match="no district"):
         queries.map_data(con, None, "nowhere")
 
@@ -96,7 +96,7 @@ def test_a_view_keeps_the_regions_classes(con, monkeypatch):
     values = queries.indicator_units(con, indicator.id)
     whole = queries.map_data(con)
     district = con.execute("SELECT district_id FROM districts ORDER BY district_id LIMIT 1").fetchone()[0]
-    monkeypatch.setattr(queries, "MAP_UNIT_LIMIT", 50)
+    monkeypatch.setattr(queries, "MAP_SHAPE_BYTES", 1_000)
     part = queries.map_data(con, None, district)
     covered = values[values["geo_id"].isin(whole.unit_ids)]
     assert len(covered) == len(values)  # every Sample City tract is inside a district

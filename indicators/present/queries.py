@@ -294,10 +294,13 @@ def districts_geo(con: Connection) -> gpd.GeoDataFrame:
     return read_geo(con, "districts", "district_id, name")
 
 
-#: Most units a map draws: a region with more units inside its districts (a state, the
-#: country) draws them only around a chosen district or area, and a map of the whole region
-#: draws its districts alone. Sample City (420) and Atlanta (a few hundred) draw every unit.
-MAP_UNIT_LIMIT = 3_000
+#: Most bytes of unit shapes (their WKB, the stored geometry) a map of the whole region draws.
+#: The light GeoJSON a map sends is 2.4 times its units' WKB before simplification, about 3.3
+#: times with the districts, colours and labels, so this keeps a map under 400 KB. Sample City
+#: (27 KB in a period) and Atlanta (45-77 KB) draw every unit; a region with more (1,000
+#: synthetic tracts are 123 KB, a state or the country far more) draws its units only around a
+#: chosen district or area, and a map of the whole region draws its districts alone.
+MAP_SHAPE_BYTES = 110_000
 
 View = tuple[float, float, float, float]
 
@@ -308,8 +311,8 @@ def map_data(con: Connection, period: str | None = None,
     :class:`indicators.present.map_views.MapData`): a period's units inside the districts, the
     districts and the HOLC zones.
 
-    A region of up to :data:`MAP_UNIT_LIMIT` such units sends them all, whatever ``around``
-    says. A larger one sends, ``around`` a district (its id) or an extent (lon/lat), the units,
+    A region whose units are up to :data:`MAP_SHAPE_BYTES` sends them all, whatever
+    ``around`` says. A larger one sends, ``around`` a district (its id) or an extent (lon/lat), the units,
     districts and zones within that district's or extent's surroundings
     (:func:`~indicators.present.maps.view_bounds`); with no ``around``, the districts alone,
     as one feature of their boundaries simplified to the width of a pixel. Shapes are selected
@@ -317,10 +320,10 @@ def map_data(con: Connection, period: str | None = None,
     """
     period = period_of(con, period)
     covered = "geoid IN (SELECT geoid FROM crosswalk WHERE period = ?)"
-    n_covered = con.execute("SELECT count(DISTINCT geoid) FROM crosswalk WHERE period = ?",
-                            [period]).fetchone()[0]
+    shape_bytes = con.execute(f"SELECT coalesce(sum(octet_length(ST_AsWKB(geometry))), 0) FROM units "
+                              f"WHERE period = ? AND {covered}", [period, period]).fetchone()[0]
     bounds = region_bounds(con)
-    large = n_covered > MAP_UNIT_LIMIT
+    large = shape_bytes > MAP_SHAPE_BYTES
     view = _view(con, around) if large else None
     near, near_params = _near(view)
     units_where = f"WHERE period = ? AND {covered}" + (f" AND {near}" if view is not None else "")
