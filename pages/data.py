@@ -11,14 +11,14 @@ from indicators import config
 from indicators.present import queries, tables
 from indicators.present.formatting import escape_markdown
 from ui import data_load, frame
-from ui.data import load
+from ui.data import load, uncached
 from ui.editor import current_editor, sign_in_box
 
 
 def parquet_bytes(table: str) -> bytes:
-    """One downloadable table as Parquet bytes."""
+    """One downloadable table as Parquet bytes, made when the button is pressed."""
     buffer = io.BytesIO()
-    load(queries.download_table, table).to_parquet(buffer, index=False)
+    uncached(queries.download_table, table).to_parquet(buffer, index=False)
     return buffer.getvalue()
 
 
@@ -37,12 +37,12 @@ def main() -> None:
                "fingerprint identifies the exact file each number came from.")
 
     st.subheader("Downloads")
+    sizes = load(queries.download_sizes)
     for table, description in queries.DOWNLOAD_TABLES.items():
-        rows = load(queries.download_table, table)
         a, b, c = st.columns([3, 1, 1])
-        a.markdown(f"**{table}** ({len(rows):,} rows): {description}")
-        b.download_button("CSV", lambda f=rows: tables.csv_text(f), file_name=f"{table}.csv",
-                          mime="text/csv", key=f"csv_{table}")
+        a.markdown(f"**{table}** ({sizes[table]:,} rows): {description}")
+        b.download_button("CSV", lambda t=table: tables.csv_text(uncached(queries.download_table, t)),
+                          file_name=f"{table}.csv", mime="text/csv", key=f"csv_{table}")
         c.download_button("Parquet", lambda t=table: parquet_bytes(t), file_name=f"{table}.parquet",
                           mime="application/octet-stream", key=f"parquet_{table}")
     path = config.indicators_db()

@@ -78,10 +78,15 @@ def burdened_map(period: str) -> None:
         st.info("Not available for this region: it needs low-income and burden indicators.")
         return
     data = load(queries.map_data, period)
+    if not data.whole:  # a national database: the tracts around one district at a time
+        names = load(queries.district_names)
+        around = st.selectbox("Show the tracts around", list(names), format_func=names.get,
+                              key="equity_around")
+        data = load(queries.map_data, period, around)
     layer, key = map_layers.burden_layer(data, burdens)
-    st_folium(base_map(period), key="equity_map", height=420, use_container_width=True,
+    st_folium(base_map(), key="equity_map", height=420, use_container_width=True,
               feature_group_to_add=[layer, map_layers.districts_layer(data.districts, None,
-                                                                      fit_to=data.bounds)],
+                                                                      fit_to=data.view)],
               returned_objects=[])
     legend(key)
     st.caption("The CEJST rule, with percentiles among this region's tracts. Hover a tract for the "

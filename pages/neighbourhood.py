@@ -65,8 +65,10 @@ def draw_map(indicator: Indicator, period: str, since: str | None, show_holc: bo
              drawing: bool = False) -> None:
     """Choropleth of one indicator by tract in a period (or of its change ``since`` an earlier
     one), fitted to the district or to your own area (outlined), HOLC on request; with the
-    drawing tools when the area is drawn."""
-    data = load(queries.map_data, period)
+    drawing tools when the area is drawn. A national database sends only the tracts around
+    the district or area (the district last chosen while an area is being made)."""
+    around = area.extent if area is not None else district_id or st.session_state.get("district")
+    data = load(queries.map_data, period, around)
     unit_values = load(queries.indicator_units, indicator.id, period)
     if since is None:
         choropleth, key = map_layers.indicator_layer(data, unit_values, indicator)
@@ -81,7 +83,7 @@ def draw_map(indicator: Indicator, period: str, since: str | None, show_holc: bo
         groups = [choropleth, map_layers.districts_layer(data.districts, district_id, fit_to=fit)]
     if show_holc and data.holc:
         groups.append(map_layers.holc_layer(data.holc))
-    base = base_map(period)
+    base = base_map()
     if drawing and drawing_tools():
         maps.draw_plugin().add_to(base)
     elif drawing:

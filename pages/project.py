@@ -73,7 +73,7 @@ def area_values(detail: records.ProjectDetail, area: own_area.OwnArea | None) ->
 def own_boundary(detail: records.ProjectDetail, area: own_area.OwnArea) -> None:
     """The project's own boundary on a map, with the districts around it."""
     st.subheader("The project's own boundary")
-    data = load(queries.map_data)
+    data = load(queries.map_data, None, area.extent)
     st_folium(base_map(), key="project_boundary_map", height=340, use_container_width=True,
               feature_group_to_add=[map_layers.districts_layer(data.districts,
                                                                detail.project["district_id"]),

@@ -16,7 +16,16 @@ from shapely.geometry import box
 from streamlit_folium import _get_feature_group_string
 
 from indicators.metrics.registry import get
-from indicators.present import charts, map_layers, maps, portfolio, profile, progress_charts, tables
+from indicators.present import (
+    charts,
+    map_layers,
+    map_views,
+    maps,
+    portfolio,
+    profile,
+    progress_charts,
+    tables,
+)
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 
@@ -115,7 +124,7 @@ def test_offline_map_loads_leaflet_from_the_app_and_no_tiles():
 
 
 def test_burden_map_legend_names_the_threshold():
-    data = maps.map_data(squares()[["geoid", "name", "geometry"]],
+    data = map_views.map_data(squares()[["geoid", "name", "geometry"]],
                          gpd.GeoDataFrame({"district_id": ["d"], "name": ["D"]},
                                           geometry=[box(-84.4, 33.75, -84.38, 33.76)], crs="EPSG:4326"),
                          gpd.GeoDataFrame({"category": [], "label": []}, geometry=[], crs="EPSG:4326"))

@@ -61,8 +61,8 @@ def cursor() -> duckdb.DuckDBPyConnection:
 # districts x periods and indicators x periods the pages ask for: a few hundred), never
 # visitors' own areas (those go to the profiler). Measured as pickled (how cache_data stores
 # them): most entries are 1-100 KB (a district's values 12 KB, Atlanta's district table 175 KB);
-# the largest are the tract shapes (38 KB on Sample City, 2.7 MB on Atlanta), an indicator's
-# tract values (41 KB / 345 KB) and the Data page's download tables (up to 3.9 MB / 12 MB).
+# the largest are the tract shapes (38 KB on Sample City, 2.7 MB on Atlanta) and an indicator's
+# tract values (41 KB / 345 KB). The Data page's download tables are not cached (:func:`uncached`).
 # So 512 entries hold a whole build with room for the one before, max_size caps the bytes
 # whatever the mix (a full Atlanta build is well under it), and the ttl lets a replaced
 # build's results go even when the cache is not full.
@@ -79,12 +79,20 @@ def load(query: Callable[..., T], *args: Any) -> T:
     return _cached(query.__name__, args, db_version())
 
 
+def uncached(query: Callable[..., T], *args: Any) -> T:
+    """``query(connection, *args)`` run now and not kept: for a download, built only when the
+    visitor asks for it (a national table is hundreds of MB, more than the query cache holds)."""
+    if getattr(queries, query.__name__, None) is not query:
+        raise TypeError(f"{query!r} is not a function of indicators.present.queries")
+    return query(cursor(), *args)
+
+
 def drawing_tools() -> bool:
     """Whether the map's drawing tools (Leaflet.draw, fetched by ``sh setup.sh``) are served."""
     return maps.drawing_available(config.PROJECT_ROOT / "static")
 
 
-def base_map(period: str | None = None) -> folium.Map:
+def base_map() -> folium.Map:
     """The folium map frame (no layers) for a page; layers are swapped in with
     ``st_folium(feature_group_to_add=...)``.
 
@@ -94,7 +102,7 @@ def base_map(period: str | None = None) -> folium.Map:
     the same data (st_folium normalises the generated ids), so the browser keeps the map it has
     and only the layers change.
     """
-    return maps.offline_map(load(queries.map_data, period).bounds)
+    return maps.offline_map(load(queries.region_bounds))
 
 
 # One records database per deployment (keyed by region folder and location); a few allow for a

@@ -34,6 +34,12 @@ class OwnArea:
     name: str
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """The area's extent (lon/lat), which a national map draws the tracts around."""
+        minx, miny, maxx, maxy = (float(v) for v in self.frame.total_bounds)
+        return minx, miny, maxx, maxy
+
 
 def how_select() -> str:
     """How the area is made (``how`` in the URL)."""

@@ -172,7 +172,7 @@ def boundary_tools(detail: records.ProjectDetail) -> None:
         for note in upload.notes:
             st.caption(note)
     elif drawing_tools():
-        data = load(queries.map_data)
+        data = load(queries.map_data, None, detail.project["district_id"])
         base = base_map()
         maps.draw_plugin().add_to(base)
         drawn = st_folium(base, key=f"boundary_draw_{pid}", height=360, use_container_width=True,

@@ -114,6 +114,7 @@ def read_table(path: Path) -> Table:
     raw = path.read_bytes()
     text, notes = decode(raw)
     check_text(raw, text)
+    del raw  # a national file is hundreds of MB: not kept while its text is parsed
     if suffix == ".json":
         return Table(census_api_json(text), ",", notes)
     return read_delimited(text, notes)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from indicators.ingest.json_rows import columnar_rows
 from indicators.problems import LayerError
 
 #: How binary files mistaken for tables start, and what they are.
@@ -173,7 +174,12 @@ def sniff_delimiter(text: str) -> str:
 
 def census_api_json(text: str) -> pd.DataFrame:
     """Census Data API JSON: an array whose first row is the header. A list of records (what
-    many other APIs return) is accepted too."""
+    many other APIs return) is accepted too. A clean table of rows is read row by row into
+    Arrow text columns (:mod:`indicators.ingest.json_rows`); anything else is parsed whole here,
+    which says what is wrong with it."""
+    frame = columnar_rows(text)
+    if frame is not None:
+        return frame
     data = parse_json(text)
     if isinstance(data, list) and data and all(isinstance(r, list) for r in data):
         header, *rows = data

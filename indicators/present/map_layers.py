@@ -2,7 +2,7 @@
 outlines, the 1938 HOLC map and project markers (no Streamlit here).
 
 Each layer is a :class:`folium.FeatureGroup` built from the cached light GeoJSON of
-:class:`indicators.present.maps.MapData`, so that only colours and labels change from one
+:class:`indicators.present.map_views.MapData`, so that only colours and labels change from one
 indicator to the next.
 """
 
@@ -20,7 +20,8 @@ import pandas as pd
 from indicators.metrics.composites import cejst
 from indicators.metrics.registry import Indicator
 from indicators.present.formatting import format_change, format_moe, format_value, ordinal
-from indicators.present.maps import FitView, MapData, safe_text, view_bounds
+from indicators.present.map_views import MapData
+from indicators.present.maps import FitView, safe_text, view_bounds
 
 #: Colour-blind-safe sequential palettes (ColorBrewer), light to dark.
 BURDEN_COLOURS = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")  # YlOrRd: dark = worse
@@ -189,10 +190,13 @@ def indicator_layer(data: MapData, unit_values: pd.DataFrame,
         ``indicator_values`` rows of the indicator's units (``geo_id``, ``value``, ``moe``).
     """
     by_unit = unit_values.set_index("geo_id")
-    colours, legend = classify(by_unit["value"].reindex(data.unit_ids), indicator.direction,
-                               lambda v: format_value(indicator, v))
-    labels = {g: f"{format_value(indicator, r.value)} {format_moe(indicator, r.moe)}".strip()
-              for g, r in by_unit.iterrows()}
+    # Classes over the region's units: all of them drawn, or (a view of a national map) all
+    # of those with a value, so a colour means the same wherever the map is looked at.
+    classed = by_unit["value"].reindex(data.unit_ids) if data.whole else by_unit["value"]
+    colours, legend = classify(classed, indicator.direction, lambda v: format_value(indicator, v))
+    drawn = by_unit[by_unit.index.isin(data.unit_ids)]
+    labels = {g: f"{format_value(indicator, value)} {format_moe(indicator, moe)}".strip()
+              for g, value, moe in zip(drawn.index, drawn["value"], drawn["moe"], strict=True)}
     title = f"{indicator.label}, by census tract"
     if indicator.direction != "neutral":
         title += " (darker = more burdened)"
@@ -213,8 +217,10 @@ def change_layer(data: MapData, changes: pd.DataFrame, indicator: Indicator,
         ``changes`` rows of the indicator's units (``geo_id``, ``change``, ``significant``,
         ``value_from``, ``value_to``).
     """
-    by_unit = changes.set_index("geo_id").reindex(data.unit_ids)
-    cut = float(by_unit["change"].abs().median()) if by_unit["change"].notna().any() else 0.0
+    every = changes.set_index("geo_id")
+    by_unit = every.reindex(data.unit_ids)
+    sized = by_unit if data.whole else every  # the split is the region's, as in indicator_layer
+    cut = float(sized["change"].abs().median()) if sized["change"].notna().any() else 0.0
     # Which sign is orange: a rise, except where higher is better.
     orange_sign = -1.0 if indicator.direction == "higher_better" else 1.0
     colours, labels = {}, {}

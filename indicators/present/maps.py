@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import json
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
 
 import folium
@@ -190,11 +189,12 @@ def zoom_for_bounds(bounds: tuple[float, float, float, float], width_px: int = 6
 
 
 def light_geojson(
-    frame: gpd.GeoDataFrame, properties: list[str], tolerance_m: float = 15.0
+    frame: gpd.GeoDataFrame, properties: list[str], tolerance_m: float = 15.0,
+    decimals: int = COORD_DECIMALS,
 ) -> dict[str, object]:
     """GeoJSON for the browser: simplified (topology kept within each shape), coordinates
-    rounded to :data:`COORD_DECIMALS`, only the named properties, text escaped
-    (:func:`safe_text`).
+    rounded to ``decimals`` (:data:`COORD_DECIMALS` by default), only the named properties,
+    text escaped (:func:`safe_text`).
 
     Parameters
     ----------
@@ -204,11 +204,13 @@ def light_geojson(
         Columns to keep as feature properties.
     tolerance_m : float, default 15
         Simplification tolerance in metres (converted to degrees at the frame's latitude).
+    decimals : int, default COORD_DECIMALS
+        Decimal places kept in coordinates.
     """
     lat = float(np.mean(frame.total_bounds[[1, 3]])) if len(frame) else 0.0
     degrees = tolerance_m / (111_320.0 * max(np.cos(np.radians(lat)), 0.2))
     geometry = shapely.simplify(frame.geometry.to_numpy(), degrees, preserve_topology=True)
-    geometry = shapely.set_precision(geometry, 10 ** -COORD_DECIMALS)
+    geometry = shapely.set_precision(geometry, 10.0 ** -decimals)
     features = []
     for values, geom in zip(frame[properties].itertuples(index=False), geometry, strict=True):
         if geom is None or geom.is_empty:
@@ -245,56 +247,8 @@ def safe_text(value: object) -> str:
 
 
 # --------------------------------------------------------------------------------------------
-# The region's geometry, ready for maps
+# Views
 # --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class MapData:
-    """Light GeoJSON of what the maps draw, and the extents they fit.
-
-    Attributes
-    ----------
-    units, districts : dict
-        FeatureCollections (``geoid``, ``name``; ``district_id``, ``name``).
-    holc : dict or None
-        The HOLC zones (``category``, ``label``, ``grade``), None where the region has none.
-    bounds : (minx, miny, maxx, maxy)
-        Of all the districts.
-    district_bounds : dict
-        district_id -> (minx, miny, maxx, maxy).
-    district_centres : dict
-        district_id -> (lon, lat) of a point inside the district.
-    unit_ids : list of str
-        The GEOIDs drawn, in order.
-    """
-
-    units: dict[str, object]
-    districts: dict[str, object]
-    holc: dict[str, object] | None
-    bounds: tuple[float, float, float, float]
-    district_bounds: dict[str, tuple[float, float, float, float]]
-    district_centres: dict[str, tuple[float, float]]
-    unit_ids: list[str]
-
-
-def map_data(units: gpd.GeoDataFrame, districts: gpd.GeoDataFrame,
-             holc: gpd.GeoDataFrame) -> MapData:
-    """Simplify and round the units (``geoid``, ``name``), districts (``district_id``, ``name``)
-    and HOLC zones (``category``, ``label``) for the browser; see :class:`MapData`."""
-    category = holc["category"].astype(str)
-    holc = holc.assign(grade="Grade " + category.where(category != "", "none"))
-    return MapData(
-        units=light_geojson(units, ["geoid", "name"], tolerance_m=12),
-        districts=light_geojson(districts, ["district_id", "name"], tolerance_m=12),
-        holc=light_geojson(holc, ["category", "label", "grade"], tolerance_m=8) if len(holc) else None,
-        bounds=tuple(float(b) for b in districts.total_bounds),
-        district_bounds={d: tuple(float(b) for b in g.bounds)
-                         for d, g in zip(districts["district_id"], districts.geometry, strict=True)},
-        district_centres={d: (float(p.x), float(p.y)) for d, p in
-                          zip(districts["district_id"], districts.representative_point(), strict=True)},
-        unit_ids=units["geoid"].tolist(),
-    )
 
 
 #: How much of a chosen district's surroundings a map shows, as a share of its width and

@@ -22,9 +22,10 @@ import json
 import duckdb
 import geopandas as gpd
 import pandas as pd
+import shapely
 
 from indicators.metrics.registry import INDICATORS, Indicator
-from indicators.present import maps
+from indicators.present import map_views, maps
 from indicators.store.database import meta as _meta
 from indicators.store.database import read_geo
 
@@ -262,6 +263,12 @@ def _kind(kind: str) -> str:
     return kind
 
 
+def download_sizes(con: Connection) -> dict[str, int]:
+    """The rows of each of :data:`DOWNLOAD_TABLES` (counted, not read)."""
+    return {table: int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # a constant
+            for table in DOWNLOAD_TABLES}
+
+
 def download_table(con: Connection, table: str) -> pd.DataFrame:
     """One of :data:`DOWNLOAD_TABLES`, whole (any other name is refused)."""
     if table not in DOWNLOAD_TABLES:
@@ -287,13 +294,74 @@ def districts_geo(con: Connection) -> gpd.GeoDataFrame:
     return read_geo(con, "districts", "district_id, name")
 
 
-def map_data(con: Connection, period: str | None = None) -> maps.MapData:
-    """Light GeoJSON of a period's units inside the districts, the districts and the HOLC
-    zones, with the bounds the maps fit (see :class:`indicators.present.maps.MapData`)."""
+#: Most bytes of unit shapes (their WKB, the stored geometry) a map of the whole region draws.
+#: The light GeoJSON a map sends is 2.4 times its units' WKB before simplification, about 3.3
+#: times with the districts, colours and labels, so this keeps a map under 400 KB. Sample City
+#: (27 KB in a period) and Atlanta (45-77 KB) draw every unit; a region with more (1,000
+#: synthetic tracts are 123 KB, a state or the country far more) draws its units only around a
+#: chosen district or area, and a map of the whole region draws its districts alone.
+MAP_SHAPE_BYTES = 110_000
+
+View = tuple[float, float, float, float]
+
+
+def map_data(con: Connection, period: str | None = None,
+             around: str | View | None = None) -> map_views.MapData:
+    """Light GeoJSON of what a map draws, with the bounds it fits (see
+    :class:`indicators.present.map_views.MapData`): a period's units inside the districts, the
+    districts and the HOLC zones.
+
+    A region whose units are up to :data:`MAP_SHAPE_BYTES` sends them all, whatever
+    ``around`` says. A larger one sends, ``around`` a district (its id) or an extent (lon/lat), the units,
+    districts and zones within that district's or extent's surroundings
+    (:func:`~indicators.present.maps.view_bounds`); with no ``around``, the districts alone,
+    as one feature of their boundaries simplified to the width of a pixel. Shapes are selected
+    by their extent columns in SQL, so a page never reads more than it draws.
+    """
     period = period_of(con, period)
-    covered = con.execute("SELECT DISTINCT geoid FROM crosswalk WHERE period = ?",
-                          [period]).df()["geoid"]
-    unit_shapes = read_geo(con, "units", "geoid, name", "WHERE period = ?", [period])
-    district_shapes = read_geo(con, "districts", "district_id, name")
+    covered = "geoid IN (SELECT geoid FROM crosswalk WHERE period = ?)"
+    shape_bytes = con.execute(f"SELECT coalesce(sum(octet_length(ST_AsWKB(geometry))), 0) FROM units "
+                              f"WHERE period = ? AND {covered}", [period, period]).fetchone()[0]
+    bounds = region_bounds(con)
+    large = shape_bytes > MAP_SHAPE_BYTES
+    view = _view(con, around) if large else None
+    near, near_params = _near(view)
+    units_where = f"WHERE period = ? AND {covered}" + (f" AND {near}" if view is not None else "")
+    if large and view is None:
+        units_where += " AND false"  # the whole of a large region: districts only
+    units = read_geo(con, "units", "geoid, name", units_where, [period, period, *near_params])
+    districts = read_geo(con, "districts", "district_id, name",
+                         f"WHERE {near}" if view is not None else "", near_params)
     holc = read_geo(con, "overlays", "category, label", "WHERE kind = ?", ["holc"])
-    return maps.map_data(unit_shapes[unit_shapes["geoid"].isin(covered)], district_shapes, holc)
+    if view is not None:
+        holc = holc[holc.intersects(shapely.box(*view))]
+    return map_views.map_data(units, districts, holc, bounds, view or bounds, whole=not large,
+                         outlines=large and view is None)
+
+
+def region_bounds(con: Connection) -> View:
+    """The extent of all the districts (lon/lat), which every map starts from."""
+    return tuple(float(v) for v in con.execute(
+        "SELECT min(min_lon), min(min_lat), max(max_lon), max(max_lat) FROM districts").fetchone())
+
+
+def _view(con: Connection, around: str | View | None) -> View | None:
+    """The extent a map of a large region shows around a district or an extent."""
+    if around is None:
+        return None
+    if isinstance(around, str):
+        row = con.execute("SELECT min_lon, min_lat, max_lon, max_lat FROM districts "
+                          "WHERE district_id = ?", [around]).fetchone()
+        if row is None:
+            raise ValueError(f"no district {around!r} here")
+        around = tuple(float(v) for v in row)
+    return maps.view_bounds(tuple(float(v) for v in around))
+
+
+def _near(view: View | None) -> tuple[str, list[object]]:
+    """The SQL condition (and its parameters) of shapes whose extent meets ``view``."""
+    if view is None:
+        return "true", []
+    minx, miny, maxx, maxy = view
+    return ("max_lon >= ? AND min_lon <= ? AND max_lat >= ? AND min_lat <= ?",
+            [minx, maxx, miny, maxy])

@@ -189,10 +189,11 @@ def _write_region(con: duckdb.DuckDBPyConnection, region: Region) -> None:
         [{"variable": v.name, "kind": v.kind, "label": v.label, "unit": v.unit}
          for v in VARIABLES.values()]
     ))
-    schema.write_frame(con, "units", region.units[
-        ["period", "geoid", "level", "name", "county", "area_m2", "geometry"]])
-    schema.write_frame(con, "districts", region.districts[
-        ["district_id", "name", "area_m2", "geometry"]])
+    extent = ["min_lon", "min_lat", "max_lon", "max_lat"]
+    schema.write_frame(con, "units", schema.with_extent(region.units)[
+        ["period", "geoid", "level", "name", "county", "area_m2", *extent, "geometry"]])
+    schema.write_frame(con, "districts", schema.with_extent(region.districts)[
+        ["district_id", "name", "area_m2", *extent, "geometry"]])
     overlays = region.overlays.reset_index(drop=True)
     overlays.insert(0, "overlay_id", range(1, len(overlays) + 1))
     schema.write_frame(con, "overlays", overlays[

@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 
 SCHEMA = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -29,6 +29,7 @@ CREATE TABLE variables (
 );
 CREATE TABLE units (
     period VARCHAR, geoid VARCHAR, level VARCHAR, name VARCHAR, county VARCHAR, area_m2 DOUBLE,
+    min_lon DOUBLE, min_lat DOUBLE, max_lon DOUBLE, max_lat DOUBLE,
     geometry GEOMETRY, PRIMARY KEY (period, geoid)
 );
 CREATE TABLE estimates (
@@ -39,7 +40,8 @@ CREATE TABLE variable_sources (
     PRIMARY KEY (period, variable)
 );
 CREATE TABLE districts (
-    district_id VARCHAR PRIMARY KEY, name VARCHAR, area_m2 DOUBLE, geometry GEOMETRY
+    district_id VARCHAR PRIMARY KEY, name VARCHAR, area_m2 DOUBLE,
+    min_lon DOUBLE, min_lat DOUBLE, max_lon DOUBLE, max_lat DOUBLE, geometry GEOMETRY
 );
 CREATE TABLE overlays (
     overlay_id INTEGER PRIMARY KEY, layer_id INTEGER, kind VARCHAR, category VARCHAR,
@@ -75,6 +77,15 @@ def write_frame(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame)
         con.execute(f"INSERT INTO {table} ({names}) SELECT {', '.join(select)} FROM _incoming")
     finally:
         con.unregister("_incoming")
+
+
+def with_extent(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``frame`` with each shape's bounding box as ``min_lon, min_lat, max_lon, max_lat``: the
+    maps select what they draw by extent in SQL (the core GEOMETRY type has no spatial
+    functions), so a national database hands a page the hundred tracts around a district, not
+    85,000."""
+    box = shapely.bounds(frame.geometry.to_numpy())
+    return frame.assign(min_lon=box[:, 0], min_lat=box[:, 1], max_lon=box[:, 2], max_lat=box[:, 3])
 
 
 def set_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
