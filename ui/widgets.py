@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import html
 from datetime import date
-from pathlib import Path
 
 import streamlit as st
 
 from indicators.certification import records
+from indicators.certification.backends import Location
 from indicators.metrics.registry import BY_ID, Indicator
 from indicators.present import queries
 from indicators.present.map_layers import Legend
@@ -40,10 +40,11 @@ def legend(entries: Legend) -> None:
                 unsafe_allow_html=True)
 
 
-def status_date(db_path: Path) -> date:
+def status_date(db_path: Location) -> date:
     """The "Status as of" date, bound to the URL (``as_of``); it opens on
     :func:`indicators.certification.records.status_date` (the sample's reference date for the
-    fictional records, else today) and says which date it shows."""
+    fictional records, else today) and says which date it shows. ``db_path``: the records
+    location (a DuckDB file or a PostgreSQL URL)."""
     default = records.status_date(date.today(), db_path)
     chosen = st.date_input("Status as of", value=default.day, key="as_of", bind="query-params",
                            format="YYYY-MM-DD")
