@@ -172,8 +172,11 @@ def changes(older: pd.DataFrame, newer: pd.DataFrame, period_from: str, period_t
     before = before[keys + ["value", "moe"]]
     after = newer[keys + ["value", "moe"]]
     frame = before.merge(after, on=keys, suffixes=("_from", "_to"))
-    frame = frame[~frame["indicator_id"].map(lambda i: BY_ID[i].method in TIMELESS_METHODS)]
-    ranks = frame["indicator_id"].map(compares_as_rank).to_numpy(dtype=bool)
+    # Per indicator, not per row: a national change table is millions of rows.
+    ids = frame["indicator_id"].unique()
+    timeless = frame["indicator_id"].map({i: BY_ID[i].method in TIMELESS_METHODS for i in ids})
+    frame = frame[~timeless.to_numpy(dtype=bool)]
+    ranks = frame["indicator_id"].map({i: compares_as_rank(i) for i in ids}).to_numpy(dtype=bool)
     frame["change"] = frame["value_to"] - frame["value_from"]
     moe = np.sqrt(frame["moe_from"] ** 2 + frame["moe_to"] ** 2)
     frame["moe"] = np.where(ranks, np.nan, moe)
@@ -182,8 +185,10 @@ def changes(older: pd.DataFrame, newer: pd.DataFrame, period_from: str, period_t
     frame["overlapping"] = bool(period_from and period_to and overlapping(period_from, period_to))
     carried_note = (f"; {period_from} units carried onto the {period_to} units by {basis}"
                     if carried is not older else f"; {basis}")
-    frame["method"] = np.where(ranks, RANKS, DIFFERENCE)
-    frame.loc[frame["geo_kind"] == "unit", "method"] += carried_note
+    # Four texts in all, held once each (as a category) rather than once per row.
+    unit = (frame["geo_kind"] == "unit").to_numpy()
+    frame["method"] = pd.Categorical.from_codes(
+        ranks.astype(int) + 2 * unit, [DIFFERENCE, RANKS, DIFFERENCE + carried_note, RANKS + carried_note])
     _in_later_dollars(frame, period_from, period_to)
     return frame[CHANGE_COLUMNS].reset_index(drop=True)
 
@@ -214,7 +219,8 @@ def z_score(change: float, moe: float) -> float:
 def _in_later_dollars(frame: pd.DataFrame, period_from: str, period_to: str) -> None:
     """Add ``factor`` (CPI-U-RS, later year / earlier year) and the change in dollars of the
     later year, for dollar indicators; NaN for every other one."""
-    is_dollars = frame["indicator_id"].map(lambda i: BY_ID[i].fmt == "dollars").to_numpy(dtype=bool)
+    is_dollars = frame["indicator_id"].map(
+        {i: BY_ID[i].fmt == "dollars" for i in frame["indicator_id"].unique()}).to_numpy(dtype=bool)
     factor = (dollars.factor(last_year(period_from), last_year(period_to))
               if period_from and period_to else None)
     f = np.where(is_dollars, np.nan if factor is None else factor, np.nan)

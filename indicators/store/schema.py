@@ -97,9 +97,12 @@ def set_meta(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> None:
 
 def create_table(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
     """Create ``table`` holding ``frame`` as it is (the derived tables: their columns follow
-    the frame, see the README's schema)."""
+    the frame, see the README's schema). Categorical columns (texts held once, as the change
+    table's ``method``) are stored as VARCHAR like every other text."""
+    columns = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' if isinstance(frame[c].dtype, pd.CategoricalDtype)
+                        else f'"{c}"' for c in frame.columns)
     con.register("_frame", frame)
     try:
-        con.execute(f"CREATE TABLE {table} AS SELECT * FROM _frame")
+        con.execute(f"CREATE TABLE {table} AS SELECT {columns} FROM _frame")
     finally:
         con.unregister("_frame")
