@@ -1,5 +1,5 @@
-"""The layers folium maps are made of: choropleths classed with mapclassify, district
-outlines, the 1938 HOLC map and project markers (no Streamlit here).
+"""The layers folium maps are made of: choropleths in quantile classes (mapclassify's, see
+:mod:`.classes`), district outlines, the 1938 HOLC map and project markers (no Streamlit here).
 
 Each layer is a :class:`folium.FeatureGroup` built from the cached light GeoJSON of
 :class:`indicators.present.map_views.MapData`, so that only colours and labels change from one
@@ -14,11 +14,11 @@ from dataclasses import dataclass
 
 import folium
 import geopandas as gpd
-import mapclassify
 import pandas as pd
 
 from indicators.metrics.composites import cejst
 from indicators.metrics.registry import Indicator
+from indicators.present.classes import class_of, quantile_bins
 from indicators.present.formatting import format_change, format_moe, format_value, ordinal
 from indicators.present.map_views import MapData
 from indicators.present.maps import FitView, safe_text, view_bounds
@@ -47,8 +47,9 @@ class Legend:
 
 def classify(values: pd.Series, direction: str, fmt: Callable[[float], str],
              k: int = 5) -> tuple[pd.Series, Legend]:
-    """Quantile classes (mapclassify) and a colour per value; darker always means more burdened
-    (for indicators where higher is better, low values are dark), neutral shares in blue.
+    """Quantile classes (mapclassify's method, :mod:`.classes`) and a colour per value; darker
+    always means more burdened (for indicators where higher is better, low values are dark),
+    neutral shares in blue.
 
     Returns
     -------
@@ -61,15 +62,15 @@ def classify(values: pd.Series, direction: str, fmt: Callable[[float], str],
     if present.empty:
         return colours, Legend("", (("no data", NO_DATA_COLOUR),))
     k = max(1, min(k, present.nunique()))
-    scheme = mapclassify.Quantiles(present.to_numpy(dtype=float), k=k)
+    bins = quantile_bins(present.to_numpy(dtype=float), k)
     shades = palette if k == len(palette) else tuple(
         palette[int(round(i * (len(palette) - 1) / max(k - 1, 1)))] for i in range(k))
     if direction == "higher_better":
         shades = shades[::-1]
-    colours[present.index] = [shades[c] for c in scheme.yb]
-    lows = [present.min(), *scheme.bins[:-1]]
+    colours[present.index] = [shades[c] for c in class_of(present.to_numpy(dtype=float), bins)]
+    lows = [present.min(), *bins[:-1]]
     entries = tuple((f"{fmt(lo)} to {fmt(hi)}", shades[i])
-                    for i, (lo, hi) in enumerate(zip(lows, scheme.bins, strict=True)))
+                    for i, (lo, hi) in enumerate(zip(lows, bins, strict=True)))
     if values.isna().any():
         entries += (("no data", NO_DATA_COLOUR),)
     return colours, Legend("", entries)
