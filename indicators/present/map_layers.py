@@ -100,11 +100,14 @@ def choropleth_layer(base: dict[str, object], colours: dict[str, str], labels: d
 def districts_layer(base: dict[str, object], selected: str | None,
                     fit_to: tuple[float, float, float, float] | None = None) -> folium.FeatureGroup:
     """Every district outlined; the selected one thick and dark. With ``fit_to`` (an extent,
-    see :func:`~indicators.present.maps.view_bounds`), the map fits it when the layer is drawn."""
+    see :func:`~indicators.present.maps.view_bounds`), the map fits it when the layer is drawn.
+    A whole country's districts, sent as one feature of their boundaries (district id ""),
+    are drawn thin and solid: dashes at that density read as a grey blur."""
     group = folium.FeatureGroup(name="Districts")
     folium.GeoJson(
         base,
-        style_function=lambda f: {
+        style_function=lambda f: {"color": "#4d4d4d", "weight": 0.7, "fill": False}
+        if f["properties"]["district_id"] == "" else {
             "color": SELECTED_COLOUR if f["properties"]["district_id"] == selected else "#4d4d4d",
             "weight": 4.5 if f["properties"]["district_id"] == selected else 1.4,
             "fill": False, "dashArray": None if f["properties"]["district_id"] == selected else "4 3",
