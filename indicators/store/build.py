@@ -112,23 +112,33 @@ def build(region_dir: Path, out: Path | None = None, progress: Progress | None =
         schema.create_schema(con)
         _write_region(con, region)
         computed = compute_periods(region, compute_progress)
+        # Written, and turned into each period's inputs: the long estimates (16 million rows for
+        # a two-period national region) are let go before the periods are compared.
+        n_estimates = len(region.estimates)
+        region.estimates = region.estimates.iloc[:0]
         if progress:
             progress(0.9, "Comparing periods" if len(computed) > 1 else "Writing the results")
-        tables = stacked(computed)
-        tables["changes"], tables["gap_changes"] = compare_periods(region, computed)
-        for name, frame in tables.items():
+        # Each period's tables are written (and let go) before the periods are compared: a
+        # national region's stacked tables and its change table are each over a gigabyte.
+        rows: dict[str, int] = {}
+        for name, frame in stacked(computed).items():
             schema.create_table(con, name, frame)
+            rows[name] = len(frame)
+        for name, frame in zip(("changes", "gap_changes"), compare_periods(region, computed),
+                               strict=True):
+            schema.create_table(con, name, frame)
+            rows[name] = len(frame)
     return BuildReport(
         path=out,
         seconds=time.perf_counter() - started,
         units=len(region.units),
         districts=len(region.districts),
-        estimates=len(region.estimates),
+        estimates=n_estimates,
         layers=len(region.records),
         warnings=region.problems.warnings,
-        extra={"indicator values": len(tables["indicator_values"]),
-               "crosswalk pairs": len(tables["crosswalk"]),
-               **({"periods": len(computed), "changes": len(tables["changes"])}
+        extra={"indicator values": rows["indicator_values"],
+               "crosswalk pairs": rows["crosswalk"],
+               **({"periods": len(computed), "changes": rows["changes"]}
                   if len(computed) > 1 else {})},
     )
 
