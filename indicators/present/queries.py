@@ -311,9 +311,9 @@ def map_data(con: Connection, period: str | None = None,
     :class:`indicators.present.map_views.MapData`): a period's units inside the districts, the
     districts and the HOLC zones.
 
-    A region whose units are up to :data:`MAP_SHAPE_BYTES` sends them all, whatever
-    ``around`` says. A larger one sends, ``around`` a district (its id) or an extent (lon/lat), the units,
-    districts and zones within that district's or extent's surroundings
+    A region whose units' shapes are up to :data:`MAP_SHAPE_BYTES` sends them all, whatever
+    ``around`` says. A larger one sends, ``around`` a district (its id) or an extent (lon/lat),
+    the units, districts and zones within that district's or extent's surroundings
     (:func:`~indicators.present.maps.view_bounds`); with no ``around``, the districts alone,
     as one feature of their boundaries simplified to the width of a pixel. Shapes are selected
     by their extent columns in SQL, so a page never reads more than it draws.
@@ -326,17 +326,16 @@ def map_data(con: Connection, period: str | None = None,
     large = shape_bytes > MAP_SHAPE_BYTES
     view = _view(con, around) if large else None
     near, near_params = _near(view)
-    units_where = f"WHERE period = ? AND {covered}" + (f" AND {near}" if view is not None else "")
-    if large and view is None:
-        units_where += " AND false"  # the whole of a large region: districts only
-    units = read_geo(con, "units", "geoid, name", units_where, [period, period, *near_params])
-    districts = read_geo(con, "districts", "district_id, name",
-                         f"WHERE {near}" if view is not None else "", near_params)
+    whole_of_large = large and view is None  # the whole of a large region: its districts alone
+    units = read_geo(con, "units", "geoid, name", "WHERE false" if whole_of_large else
+                     f"WHERE period = ? AND {covered} AND {near}", [] if whole_of_large
+                     else [period, period, *near_params])
+    districts = read_geo(con, "districts", "district_id, name", f"WHERE {near}", near_params)
     holc = read_geo(con, "overlays", "category, label", "WHERE kind = ?", ["holc"])
     if view is not None:
         holc = holc[holc.intersects(shapely.box(*view))]
     return map_views.map_data(units, districts, holc, bounds, view or bounds, whole=not large,
-                         outlines=large and view is None)
+                              outlines=whole_of_large)
 
 
 def region_bounds(con: Connection) -> View:
