@@ -24,6 +24,8 @@ browser serve every test. Run with ``pytest -m browser tests/test_browser.py``; 
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 import time
@@ -622,3 +624,21 @@ def test_all_three_ways_work_on_atlanta(browser: Browser, atlanta_2010_db: Path,
         page.locator("strong", has_text="In your area, ").first.wait_for(state="visible")
         wait_idle(page)
         assert failures(t) == []
+
+
+def test_a_data_page_download_is_made_when_asked_and_arrives_whole(tab: Tab) -> None:
+    """The Data page counts its tables and builds a table's CSV only when its button is pressed
+    (a national table is hundreds of MB): the file arrives with every row the page announced."""
+    page = tab.page
+    page.goto(f"{tab.url}/data")
+    page.locator("h1").first.wait_for(state="visible")
+    wait_idle(page)
+    row = page.locator('[data-testid="stHorizontalBlock"]', has_text="indicator_values (").first
+    announced = int(re.search(r"\((\d[\d,]*) rows\)", row.inner_text()).group(1).replace(",", ""))
+    with page.expect_download() as info:
+        row.get_by_role("button", name="CSV").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    header, *rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert header[:4] == ["period", "geo_kind", "geo_id", "indicator_id"]
+    assert len(rows) == announced > 1000
+    assert failures(tab) == []
