@@ -169,13 +169,14 @@ def changes(older: pd.DataFrame, newer: pd.DataFrame, period_from: str, period_t
     keys = ["geo_kind", "geo_id", "indicator_id"]
     before = older if carried is older else pd.concat(
         [older[older["geo_kind"] != "unit"], carried], ignore_index=True)
-    before = before[keys + ["value", "moe"]]
-    after = newer[keys + ["value", "moe"]]
+    # Per indicator, not per row, and before the merge: a national change table is millions of
+    # rows, and each copy of it a few hundred MB.
+    timeless = {i for i in newer["indicator_id"].unique() if BY_ID[i].method in TIMELESS_METHODS}
+    before = before.loc[~before["indicator_id"].isin(timeless), keys + ["value", "moe"]]
+    after = newer.loc[~newer["indicator_id"].isin(timeless), keys + ["value", "moe"]]
     frame = before.merge(after, on=keys, suffixes=("_from", "_to"))
-    # Per indicator, not per row: a national change table is millions of rows.
+    del before, after
     ids = frame["indicator_id"].unique()
-    timeless = frame["indicator_id"].map({i: BY_ID[i].method in TIMELESS_METHODS for i in ids})
-    frame = frame[~timeless.to_numpy(dtype=bool)]
     ranks = frame["indicator_id"].map({i: compares_as_rank(i) for i in ids}).to_numpy(dtype=bool)
     frame["change"] = frame["value_to"] - frame["value_from"]
     moe = np.sqrt(frame["moe_from"] ** 2 + frame["moe_to"] ** 2)

@@ -121,7 +121,7 @@ def build(region_dir: Path, out: Path | None = None, progress: Progress | None =
         # Each period's tables are written (and let go) before the periods are compared: a
         # national region's stacked tables and its change table are each over a gigabyte.
         rows: dict[str, int] = {}
-        for name, frame in stacked(computed).items():
+        for name, frame in stacked(computed):
             schema.create_table(con, name, frame)
             rows[name] = len(frame)
         for name, frame in zip(("changes", "gap_changes"), compare_periods(region, computed),
@@ -163,7 +163,7 @@ def compute(db_or_region: str | Path) -> pd.DataFrame:
     """
     path = Path(db_or_region)
     if path.is_dir():
-        return stacked(compute_periods(read_region(path, checks=CHECKS)))["indicator_values"]
+        return dict(stacked(compute_periods(read_region(path, checks=CHECKS))))["indicator_values"]
     with connect_readonly(path) as con:
         return con.execute("SELECT * FROM indicator_values").df()
 

@@ -10,6 +10,7 @@ for that pair or else by area.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pandas as pd
@@ -82,17 +83,20 @@ def compare_periods(region: Region, computed: list[PeriodResult]) -> tuple[pd.Da
     return pd.concat(frames, ignore_index=True), pd.concat(gaps, ignore_index=True)
 
 
-def stacked(computed: list[PeriodResult]) -> dict[str, pd.DataFrame]:
-    """Every derived table of every period, one frame per table with ``period`` first."""
-    tables: dict[str, list[pd.DataFrame]] = {}
-    for result in computed:
+def stacked(computed: list[PeriodResult]) -> Iterator[tuple[str, pd.DataFrame]]:
+    """Every derived table of every period, one frame per table with ``period`` first, made one
+    table at a time (a national region's stacked tables are each hundreds of MB, so the build
+    writes each before the next is made)."""
+    def tables_of(result: PeriodResult) -> dict[str, pd.DataFrame]:
         r = result.results
-        for name, frame in {"crosswalk": r.crosswalk, "indicator_values": r.values,
-                            "indicator_availability": r.availability,
-                            "unit_burdens": r.unit_burdens, **result.equity}.items():
-            tables.setdefault(name, []).append(frame.assign(period=result.period))
-    return {name: _period_first(pd.concat(frames, ignore_index=True))
-            for name, frames in tables.items()}
+        return {"crosswalk": r.crosswalk, "indicator_values": r.values,
+                "indicator_availability": r.availability, "unit_burdens": r.unit_burdens,
+                **result.equity}
+
+    for name in tables_of(computed[0]):
+        yield name, _period_first(pd.concat(
+            [tables_of(result)[name].assign(period=result.period) for result in computed],
+            ignore_index=True))
 
 
 def _period_first(frame: pd.DataFrame) -> pd.DataFrame:
