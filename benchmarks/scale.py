@@ -6,7 +6,7 @@ For each size this writes the region (``python -m indicators sample OUT --tracts
 
 1. **Build**: wall time and peak memory of ``python -m indicators build`` in its own process
    (``os.wait4``'s ``ru_maxrss``, the resident high-water mark; targets at 85,000 tracts:
-   <= 5 min, <= 6 GB).
+   <= 5 min, <= 6 GB; peaks are printed in GiB, 2^30 bytes).
 2. **Pages**: each page's warm script time (``streamlit.testing.v1.AppTest``, median of 3 runs
    after a warm-up; target <= 1 s) and the bytes of every map it sends (the ``st_folium``
    arguments, serialised as Streamlit does; target <= 400 KB), in a fresh process per size.
@@ -68,14 +68,14 @@ def page_bench():  # noqa: ANN201
 
 
 def run_measured(args: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak resident GB) of one command run to completion."""
+    """(wall seconds, peak resident GiB) of one command run to completion."""
     started = time.perf_counter()
     process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{' '.join(args[1:4])} failed:\n{process.stderr.read().decode()[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024 / 1024  # kB -> GB
+    return seconds, usage.ru_maxrss / 1024 / 1024  # KiB -> GiB
 
 
 def write_region(tracts: int, out: Path) -> float:
@@ -187,7 +187,7 @@ def main() -> None:
         print(json.dumps(measure_pages(args.pages, args.region, args.records)))
         return
     print(f"machine: {os.cpu_count()} cores, "
-          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GB; "
+          f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB; "
           f"peer: Sample City ({ROOT / 'data' / 'sample'})")
     rows = []
     with tempfile.TemporaryDirectory() as folder:
@@ -202,7 +202,7 @@ def main() -> None:
             db = tmp / f"{n}.duckdb"
             build_s, peak_gb = run_measured([PYTHON, "-m", "indicators", "build", str(region),
                                              "--out", str(db)])
-            print(f"\n== {name}: build {build_s:.1f} s, peak {peak_gb:.2f} GB ==", flush=True)
+            print(f"\n== {name}: build {build_s:.1f} s, peak {peak_gb:.2f} GiB ==", flush=True)
             pages = pages_in_subprocess(db, region, tmp)
             for page, got in pages.items():
                 print(f"  {page:13} warm {got['warm_s']:6.3f} s ({ok(got['warm_s'], TARGETS['script_s'])})"
@@ -218,7 +218,7 @@ def main() -> None:
                          "first_s": first, "pages": pages})
     peer = rows[0]
     print("\n== summary (ratio = this size / Sample City) ==")
-    print(f"{'region':14} {'build s':>8} {'ratio':>6} {'peak GB':>8} {'ratio':>6} "
+    print(f"{'region':14} {'build s':>8} {'ratio':>6} {'peak GiB':>8} {'ratio':>6} "
           f"{'worst warm page s':>18} {'largest map KB':>15} {'first page s':>13}")
     for row in rows:
         worst = max(p["warm_s"] for p in row["pages"].values())
