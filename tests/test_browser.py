@@ -557,6 +557,7 @@ def draw_polygon(page: Page, corners: list[tuple[float, float]]) -> None:
     fractions of the map's width and height)."""
     frame = page.locator(MAP_IFRAME).first.element_handle().content_frame()
     assert frame is not None
+    still_spots(frame)  # Leaflet has finished fitting the view: each corner lands where aimed
     tool = frame.locator(".leaflet-draw-draw-polygon")
     tool.wait_for(state="visible")
     tool.click()
