@@ -3,7 +3,8 @@
 Run with ``streamlit run app.py``. On first run it builds the database from the sample region
 (or the region named by ``JC_REGION``), with a progress bar. Every page then reads that
 database read-only through :mod:`ui.data`. Each page script's file name is its URL path
-(``pages/equity.py`` is ``/equity``; the neighbourhood page is ``/``).
+(``pages/equity.py`` is ``/equity``; the neighbourhood page is ``/``). Page titles and sections
+are in the reader's language (``?lang=es`` for Spanish, see :mod:`ui.language`).
 """
 
 from __future__ import annotations
@@ -11,34 +12,36 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from indicators.present import maps
-from ui import frame
+from indicators.present.language import t
+from ui import frame, language, style
 
 ROOT = Path(__file__).parent
-PAGES = {
-    "Residents": [
-        st.Page(ROOT / "pages" / "neighbourhood.py", title="My neighbourhood",
-                icon=":material/home_pin:", default=True),  # served at "/"
-    ],
-    "City staff": [
-        st.Page(ROOT / "pages" / "compare.py", title="Compare districts", icon=":material/bar_chart:",
-                url_path="compare"),
-        st.Page(ROOT / "pages" / "equity.py", title="Equity gaps", icon=":material/balance:",
-                url_path="equity"),
-    ],
-    "Funders": [
-        st.Page(ROOT / "pages" / "portfolio.py", title="Certification portfolio",
-                icon=":material/workspace_premium:", url_path="portfolio"),
-        st.Page(ROOT / "pages" / "project.py", title="Project", icon=":material/assignment:",
-                url_path="project"),
-    ],
-    "About": [
-        st.Page(ROOT / "pages" / "methodology.py", title="Methodology", icon=":material/menu_book:",
-                url_path="methodology"),
-        st.Page(ROOT / "pages" / "data.py", title="Data", icon=":material/dataset:", url_path="data"),
-    ],
+#: Section -> (script, title, icon, URL path); the first page is served at "/".
+LAYOUT = {
+    "Residents": [("neighbourhood.py", "My neighbourhood", ":material/home_pin:", "")],
+    "City staff": [("compare.py", "Compare districts", ":material/bar_chart:", "compare"),
+                   ("equity.py", "Equity gaps", ":material/balance:", "equity")],
+    "Funders": [("portfolio.py", "Certification portfolio", ":material/workspace_premium:",
+                 "portfolio"),
+                ("project.py", "Project", ":material/assignment:", "project")],
+    "About": [("methodology.py", "Methodology", ":material/menu_book:", "methodology"),
+              ("data.py", "Data", ":material/dataset:", "data")],
 }
+
+
+def pages(lang: str) -> dict[str, list[StreamlitPage]]:
+    """The navigation in ``lang``: sections and page titles translated, URLs the same."""
+    return {
+        t(section, lang): [
+            st.Page(ROOT / "pages" / script, title=t(title, lang), icon=icon,
+                    url_path=path or None, default=not path)
+            for script, title, icon, path in members
+        ]
+        for section, members in LAYOUT.items()
+    }
 
 
 # One entry: the assets are copied once per server process.
@@ -49,14 +52,18 @@ def _static_assets() -> bool:
 
 
 def main() -> None:
-    """Frame every page: set-up, first-run build, navigation, sidebar."""
+    """Frame every page: set-up, language, first-run build, navigation, sidebar."""
     st.set_page_config(page_title="Just Communities Dashboard", page_icon="🌳", layout="wide")
     _static_assets()
-    page = st.navigation(PAGES, position="hidden")
+    lang = language.current()
+    navigation = pages(lang)
+    page = st.navigation(navigation, position="hidden")
+    style.apply()
+    language.mark_document()
     if not frame.ensure_database():
         return
     with frame.page_boundary("the dashboard frame"):
-        frame.sidebar(PAGES)
+        frame.sidebar(navigation)
     page.run()
 
 

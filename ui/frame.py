@@ -25,6 +25,7 @@ from indicators.present.formatting import escape_markdown
 from indicators.problems import InputError
 from indicators.store.build import build
 from ui.data import load
+from ui.language import link_params, switch, tr
 
 log = logging.getLogger("dashboard")
 
@@ -47,12 +48,12 @@ def ensure_database() -> bool:
     path = config.indicators_db()
     if path.exists():
         return True
-    bar = st.progress(0.0, text="Preparing the data for first use (a few seconds)…")
+    bar = st.progress(0.0, text=tr("Preparing the data for first use (a few seconds)…"))
     try:
         build(config.region_dir(), path, progress=lambda f, m: bar.progress(min(f, 1.0), text=m))
     except InputError as exc:
         bar.empty()
-        st.error("The region's data could not be loaded. Nothing was changed. The problems:")
+        st.error(tr("The region's data could not be loaded. Nothing was changed. The problems:"))
         st.markdown("\n".join(f"- {escape_markdown(str(p))}" for p in exc.problems
                               if p.severity == "error"))
         return False
@@ -61,22 +62,25 @@ def ensure_database() -> bool:
 
 
 def sidebar(pages: Mapping[str, Sequence[StreamlitPage]]) -> None:
-    """Region name, the sample-data banner, the pages by section, data vintages: on every page
-    (the name and vintages come from the region's manifest, so they are escaped)."""
+    """Region name, the sample-data banner, the language, the pages by section (each link
+    keeps the language), data vintages: on every page (the name and vintages come from the
+    region's manifest, so they are escaped)."""
     meta = load(queries.meta)
     layers = load(queries.layers)
     with st.sidebar:
         st.markdown(f"**{escape_markdown(meta.get('region_name', ''))}**")
         if meta.get("sample") == "true":
-            st.warning("**Fictional sample data.** These places, people and projects do not "
-                       "exist; they show how the dashboard works.", icon=":material/info:")
+            st.warning(tr("**Fictional sample data.** These places, people and projects do not "
+                          "exist; they show how the dashboard works."), icon=":material/info:")
+        switch()
+        keep = link_params()
         for section, members in pages.items():
             st.caption(section)
             for page in members:
-                st.page_link(page)
+                st.page_link(page, query_params=keep or None)
         vintages = sorted({v for v in layers["vintage"] if v})
-        st.caption("Data: " + "; ".join(escape_markdown(v) for v in vintages))
-        st.caption(f"Built {meta.get('built_at', '')[:10]}")
+        st.caption(tr("Data: {vintages}", vintages="; ".join(escape_markdown(v) for v in vintages)))
+        st.caption(tr("Built {date}", date=meta.get("built_at", "")[:10]))
 
 
 @contextmanager
@@ -87,9 +91,8 @@ def page_boundary(what: str = "this page") -> Iterator[None]:
         yield
     except Exception:
         log.exception("error while drawing %s", what)
-        st.error(
-            f"Sorry, {what} could not be shown because of an unexpected problem. The data are "
+        st.error(tr(
+            "Sorry, {what} could not be shown because of an unexpected problem. The data are "
             "safe and unchanged; reloading the page usually helps. If it keeps happening, please "
-            "tell the dashboard's maintainers (the details are in the server's log).",
-            icon="⚠️",
-        )
+            "tell the dashboard's maintainers (the details are in the server's log).", what=what,
+        ), icon="⚠️")

@@ -27,10 +27,10 @@ import pandas as pd
 
 from indicators.metrics.framework import COMMITMENT_NAMES, PILLARS
 from indicators.metrics.registry import belonging, environment, mobility, opportunity, wellbeing
-from indicators.metrics.registry.indicator import Direction, Indicator, Method
+from indicators.metrics.registry.indicator import Direction, Indicator, Method, Texts
 from indicators.metrics.variables import VARIABLES
 
-__all__ = ["BY_ID", "INDICATORS", "PERCENTILE_CONVENTION", "Direction", "Indicator", "Method",
+__all__ = ["BY_ID", "INDICATORS", "PERCENTILE_CONVENTION", "Direction", "Indicator", "Method", "Texts",
            "by_commitment", "check_registry", "get", "methodology_table"]
 
 PERCENTILE_CONVENTION = (

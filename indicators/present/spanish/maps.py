@@ -1,0 +1,4 @@
+"""Spanish texts of maps."""
+
+ES: dict[str, str] = {
+}

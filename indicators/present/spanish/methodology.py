@@ -1,0 +1,4 @@
+"""Spanish texts of methodology."""
+
+ES: dict[str, str] = {
+}

@@ -1,0 +1,66 @@
+"""The reader's language: chosen in the sidebar, carried in the URL (``?lang=es``) and
+remembered for the session, so a shared link opens in the language it was sent in and moving
+between pages keeps it.
+
+Texts are translated by :func:`indicators.present.language.t`; :func:`tr` here is the same with
+the current language filled in, for page code.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from indicators.present.language import DEFAULT, LANGUAGES, language, t
+
+KEY = "lang"
+
+
+def current() -> str:
+    """The language of this run: the URL's ``lang`` when it names one, else the session's
+    choice, else English. The URL is kept in step with it (``lang`` only when not English)."""
+    asked = st.query_params.get(KEY)
+    lang = language(asked) if asked else st.session_state.get(KEY, DEFAULT)
+    st.session_state[KEY] = lang
+    if lang != DEFAULT and st.query_params.get(KEY) != lang:
+        st.query_params[KEY] = lang
+    elif lang == DEFAULT and KEY in st.query_params:
+        del st.query_params[KEY]
+    return lang
+
+
+def tr(text: str, /, **values: object) -> str:
+    """``text`` in the current language (see :func:`indicators.present.language.t`)."""
+    return t(text, st.session_state.get(KEY, DEFAULT), **values)
+
+
+def link_params() -> dict[str, str]:
+    """What a link to another page carries so that it opens in the same language."""
+    lang = st.session_state.get(KEY, DEFAULT)
+    return {KEY: lang} if lang != DEFAULT else {}
+
+
+def _switch() -> None:
+    chosen = st.session_state.get("_lang_choice")
+    if chosen not in LANGUAGES:  # clicking the chosen language again clears the control
+        return
+    st.session_state[KEY] = chosen
+    if st.session_state[KEY] == DEFAULT:
+        st.query_params.pop(KEY, None)
+    else:
+        st.query_params[KEY] = st.session_state[KEY]
+
+
+def switch() -> None:
+    """The language chooser (each language named in itself)."""
+    lang = st.session_state.get(KEY, DEFAULT)
+    st.session_state["_lang_choice"] = lang
+    st.segmented_control("Language · Idioma", list(LANGUAGES), format_func=LANGUAGES.get,
+                         key="_lang_choice", on_change=_switch, selection_mode="single")
+
+
+def mark_document() -> None:
+    """Set the page's ``lang`` attribute (Streamlit writes ``<html lang="en">``), so a screen
+    reader reads Spanish pages with a Spanish voice."""
+    lang = st.session_state.get(KEY, DEFAULT)
+    st.html(f"<script>document.documentElement.lang = {lang!r};</script>",
+            unsafe_allow_javascript=True)
