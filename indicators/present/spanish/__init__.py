@@ -8,7 +8,7 @@ reading in Spanish first, not word by word ("tú", plain words over technical on
 
 from __future__ import annotations
 
-from indicators.present.spanish import maps, methodology, navigation, resident
+from indicators.present.spanish import maps, methodology, navigation, own_area, resident
 
 __all__ = ["SPANISH"]
 
@@ -24,4 +24,4 @@ def _merged(*parts: dict[str, str]) -> dict[str, str]:
 
 
 #: English text -> Spanish text.
-SPANISH: dict[str, str] = _merged(navigation.ES, resident.ES, maps.ES, methodology.ES)
+SPANISH: dict[str, str] = _merged(navigation.ES, resident.ES, own_area.ES, maps.ES, methodology.ES)
