@@ -46,11 +46,13 @@ if [ "$mode" = "--test" ]; then
 else
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 fi
-# Leaflet.draw (drawing an area on a map) is on no Python index: the pinned npm tarball, checked
-# against its integrity hash, into .venv/share/leaflet-draw (indicators/present/vendor.py).
-echo "Fetching Leaflet.draw from the npm registry (skipped when already there)..."
+# Leaflet.draw (drawing an area on a map) and Leaflet.GestureHandling (one finger scrolls the page
+# past a map, two move it) are on no Python index: the pinned npm tarballs, checked against their
+# integrity hashes, into .venv/share/<name> (indicators/present/vendor.py).
+echo "Fetching Leaflet.draw and Leaflet.GestureHandling from the npm registry (skipped when already there)..."
 if ! .venv/bin/python -m indicators.present.vendor; then
-  echo "setup.sh: WARNING: Leaflet.draw could not be installed (see above). The dashboard works," >&2
-  echo "  but maps offer no drawing tools; run sh setup.sh again once registry.npmjs.org is reachable." >&2
+  echo "setup.sh: WARNING: a map plugin could not be installed (see above). The dashboard works," >&2
+  echo "  but maps offer no drawing tools or take one-finger swipes themselves; run sh setup.sh" >&2
+  echo "  again once registry.npmjs.org is reachable." >&2
 fi
 echo "Setup done."

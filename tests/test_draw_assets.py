@@ -39,7 +39,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser
 
 INSTALLED = vendor.install_dir()
-SHARE = Path(sys.prefix) / "share" / vendor.NAME
+SHARE = Path(sys.prefix) / "share" / vendor.DRAW.name
 needs_fetched = pytest.mark.skipif(
     not SHARE.exists(),
     reason=f"{SHARE} not found: run `sh setup.sh` (it fetches Leaflet.draw from registry.npmjs.org)")
@@ -82,16 +82,16 @@ def fake_install(destination: Path) -> Path:
 
 
 def test_the_pin_is_a_sha512_of_the_npm_tarball():
-    algorithm, digest = vendor.parse_integrity(vendor.INTEGRITY)
+    algorithm, digest = vendor.parse_integrity(vendor.DRAW.integrity)
     assert algorithm == "sha512" and len(digest) == 64
-    assert vendor.TARBALL_URL == "https://registry.npmjs.org/leaflet-draw/-/leaflet-draw-1.0.4.tgz"
+    assert vendor.DRAW.tarball_url == "https://registry.npmjs.org/leaflet-draw/-/leaflet-draw-1.0.4.tgz"
 
 
 @needs_fetched
 def test_setup_fetched_an_intact_pinned_copy():
     assert vendor.installed(INSTALLED), f"{INSTALLED} is incomplete or altered: run sh setup.sh"
     names = vendor.files(INSTALLED)
-    assert set(vendor.REQUIRED) <= set(names)
+    assert set(vendor.DRAW.required) <= set(names)
     assert all(n in {"leaflet.draw.js", "leaflet.draw.css"} or n.startswith("images/") for n in names)
     assert "Leaflet.draw 1.0.4" in (INSTALLED / "leaflet.draw.js").read_text()[:300]
 
@@ -162,15 +162,18 @@ def test_fetch_is_idempotent_and_repairs_an_altered_copy(tmp_path: Path):
 
 def test_main_reports_a_failed_download_and_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                     capsys: pytest.CaptureFixture[str]):
-    monkeypatch.setattr(vendor, "install_dir", lambda prefix=None: tmp_path / "d")
+    monkeypatch.setattr(vendor, "install_dir",
+                        lambda prefix=None, package=vendor.DRAW: tmp_path / package.name)
 
     def offline(url: str, timeout_s: float = 0) -> bytes:
         raise urllib.error.URLError("no route to host")
 
     monkeypatch.setattr(vendor, "download", offline)
     assert vendor.main() == 1
-    assert "could not be installed" in capsys.readouterr().err
-    assert not (tmp_path / "d").exists()
+    err = capsys.readouterr().err
+    assert "Leaflet.draw 1.0.4 could not be installed" in err
+    assert "Leaflet.GestureHandling 1.2.2 could not be installed" in err
+    assert not list(tmp_path.iterdir())
 
 
 # --- start-up copies it into static/ -------------------------------------------------------------
@@ -182,7 +185,8 @@ def test_install_static_assets_copies_the_draw_files_idempotently(tmp_path: Path
     assert not maps.drawing_available(static)
     copied = maps.install_static_assets(static, draw_source=source)
     folder = static / "vendor" / "leaflet-draw"
-    assert {p.relative_to(folder).as_posix() for p in copied if folder in p.parents} == set(vendor.REQUIRED)
+    draw_copied = {p.relative_to(folder).as_posix() for p in copied if folder in p.parents}
+    assert draw_copied == set(vendor.DRAW.required)
     assert (static / "vendor" / "leaflet" / "leaflet.js").exists()
     assert maps.drawing_available(static)
     assert maps.install_static_assets(static, draw_source=source) == []
@@ -207,6 +211,65 @@ def test_the_stylesheet_finds_its_sprites_in_static(tmp_path: Path):
     assert maps.drawing_available(static)
     assert hashlib.sha256((folder / "leaflet.draw.js").read_bytes()).hexdigest() == \
         hashlib.sha256((INSTALLED / "leaflet.draw.js").read_bytes()).hexdigest()
+
+
+# --- Leaflet.GestureHandling, vendored the same way ----------------------------------------------
+
+GESTURES_INSTALLED = vendor.install_dir(package=vendor.GESTURES)
+FAKE_GESTURES = {
+    "package/package.json": b'{"name": "leaflet-gesture-handling"}',
+    "package/LICENSE": b"MIT License",
+    "package/README.md": b"not wanted",
+    "package/dist/leaflet-gesture-handling.min.js": b"/* gestures */",
+    "package/dist/leaflet-gesture-handling.min.css": b".leaflet-container:after {}",
+    "package/dist/leaflet-gesture-handling.js": b"/* not wanted */",
+}
+
+
+def test_the_gesture_pin_is_a_sha512_of_the_npm_tarball():
+    algorithm, digest = vendor.parse_integrity(vendor.GESTURES.integrity)
+    assert algorithm == "sha512" and len(digest) == 64
+    assert vendor.GESTURES.tarball_url == ("https://registry.npmjs.org/leaflet-gesture-handling/-/"
+                                           "leaflet-gesture-handling-1.2.2.tgz")
+    assert vendor.PACKAGES == (vendor.DRAW, vendor.GESTURES)
+
+
+@pytest.mark.skipif(not GESTURES_INSTALLED.parent.exists(),
+                    reason=f"{GESTURES_INSTALLED} not found: run `sh setup.sh`")
+def test_setup_fetched_an_intact_pinned_gesture_handling():
+    assert vendor.installed(GESTURES_INSTALLED, package=vendor.GESTURES)
+    assert vendor.files(GESTURES_INSTALLED, vendor.GESTURES) == [
+        "LICENSE", "dist/leaflet-gesture-handling.min.css", "dist/leaflet-gesture-handling.min.js"]
+    script = (GESTURES_INSTALLED / "dist" / "leaflet-gesture-handling.min.js").read_text()
+    assert '"addHandler","gestureHandling"' in script
+
+
+def test_gesture_handling_is_copied_and_asked_for_only_when_there(tmp_path: Path):
+    data = tgz(FAKE_GESTURES)
+    source = tmp_path / "src"
+    vendor.install(data, source, vendor.integrity_of(data), vendor.GESTURES)
+    assert not vendor.installed(source, package=vendor.GESTURES)  # not the pinned tarball
+    static = tmp_path / "static"
+    assert not maps.gestures_available(static)
+    bare = maps.offline_map(BOUNDS, static_dir=static)
+    assert "gestureHandling" not in bare.options and "gesture" not in bare.get_root().render()
+
+    maps.install_static_assets(static, draw_source=tmp_path / "absent", gestures_source=source)
+    folder = static / "vendor" / "leaflet-gesture-handling"
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        "LICENSE", "dist/leaflet-gesture-handling.min.css", "dist/leaflet-gesture-handling.min.js"]
+    assert maps.gestures_available(static)
+    for lang, touch in (("en", "Use two fingers to move the map"),
+                        ("es", "Usa dos dedos para mover el mapa")):
+        fmap = maps.offline_map(BOUNDS, lang, static_dir=static)
+        assert fmap.options["gestureHandling"] is True
+        text = fmap.options["gestureHandlingOptions"]["text"]
+        assert text["touch"] == touch and {"scroll", "scrollMac"} <= set(text)
+        links = asset_links(fmap)
+        # After Leaflet: the script registers its handler on L.Map.
+        assert links.index(maps.GESTURES_JS[0][1]) > links.index(maps.OFFLINE_JS[0][1])
+        assert maps.GESTURES_CSS[0][1] in links
+        assert [url for url in links if not url.startswith(f"{maps.STATIC_PREFIX}/")] == []
 
 
 # --- the plugin loads only the app's own files ---------------------------------------------------

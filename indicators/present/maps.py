@@ -8,7 +8,10 @@ on a real map), so the layers carry their own context: district outlines, labels
 Drawing an area (folium's ``Draw`` plugin, :func:`draw_plugin`) uses Leaflet.draw, which setup
 fetches from the npm registry into the virtualenv (:mod:`.vendor`) and
 :func:`install_static_assets` copies beside Leaflet when it is there
-(:func:`drawing_available`).
+(:func:`drawing_available`). Every map lets a one-finger swipe (or a mouse wheel) scroll the
+page past it and moves with two fingers (or ctrl + wheel), saying so over the map in the page's
+language: Leaflet.GestureHandling, vendored the same way (:func:`gesture_options`,
+:func:`gestures_available`); without it a map still works, and takes every gesture itself.
 
 Payload matters more than server time: geometry is simplified and rounded before it becomes
 GeoJSON (:func:`light_geojson`), and properties are trimmed to what the map shows.
@@ -31,7 +34,9 @@ import xstatic.pkg.leaflet
 from folium.map import FitBounds
 from folium.template import Template
 
+from indicators.config import PROJECT_ROOT
 from indicators.present import vendor
+from indicators.present.language import language
 
 STATIC_PREFIX = "/app/static/vendor"
 #: The packages the map assets are copied from.
@@ -56,6 +61,28 @@ OFFLINE_CSS = [("leaflet_css", f"{STATIC_PREFIX}/leaflet/leaflet.css")]
 DRAW_FOLDER = "leaflet-draw"
 DRAW_JS = [("leaflet_draw_js", f"{STATIC_PREFIX}/{DRAW_FOLDER}/leaflet.draw.js")]
 DRAW_CSS = [("leaflet_draw_css", f"{STATIC_PREFIX}/{DRAW_FOLDER}/leaflet.draw.css")]
+#: The app's static folder (``server.enableStaticServing`` serves it at ``/app/static``).
+STATIC_DIR = PROJECT_ROOT / "static"
+#: Leaflet.GestureHandling's folder under static/vendor, and its script and stylesheet (loaded
+#: after Leaflet: the script registers the ``gestureHandling`` option as a map handler).
+GESTURES_FOLDER = vendor.GESTURES.name
+GESTURES_JS = [("leaflet_gesture_handling_js",
+                f"{STATIC_PREFIX}/{GESTURES_FOLDER}/dist/leaflet-gesture-handling.min.js")]
+GESTURES_CSS = [("leaflet_gesture_handling_css",
+                 f"{STATIC_PREFIX}/{GESTURES_FOLDER}/dist/leaflet-gesture-handling.min.css")]
+#: What the map says when a gesture is left to the page: ``touch`` over a one-finger swipe,
+#: ``scroll`` (``scrollMac`` on a Mac) over a mouse wheel without ctrl (the plugin's own
+#: Spanish differs; these match the dashboard's informal "tú").
+GESTURE_TEXTS = {
+    "en": {"touch": "Use two fingers to move the map",
+           "scroll": "Use ctrl + scroll to zoom the map",
+           "scrollMac": "Use \u2318 + scroll to zoom the map"},
+    "es": {"touch": "Usa dos dedos para mover el mapa",
+           "scroll": "Usa ctrl + la rueda del ratón para acercar o alejar el mapa",
+           "scrollMac": "Usa \u2318 + la rueda del ratón para acercar o alejar el mapa"},
+}
+#: How long (ms) the wheel message stays after the wheel stops.
+GESTURE_MESSAGE_MS = 1200
 #: Outline of a drawn area: map_layers.SELECTED_COLOUR, the chosen district's outline (not
 #: imported: map_layers imports this module).
 DRAW_COLOUR = "#0b3d33"
@@ -63,9 +90,11 @@ DRAW_COLOUR = "#0b3d33"
 COORD_DECIMALS = 5
 
 
-def install_static_assets(static_dir: Path, draw_source: Path | None = None) -> list[Path]:
+def install_static_assets(static_dir: Path, draw_source: Path | None = None,
+                          gestures_source: Path | None = None) -> list[Path]:
     """Copy Leaflet and jQuery from their installed packages into ``static_dir/vendor``, and
-    Leaflet.draw into ``static_dir/vendor/leaflet-draw`` when setup fetched it.
+    Leaflet.draw and Leaflet.GestureHandling into ``static_dir/vendor/<name>`` when setup
+    fetched them.
 
     Idempotent: files already there with the same size are left alone. Returns the files
     copied.
@@ -78,12 +107,15 @@ def install_static_assets(static_dir: Path, draw_source: Path | None = None) -> 
         Where Leaflet.draw was unpacked (:func:`.vendor.install_dir` by default). Its files are
         copied only when they are intact (:func:`.vendor.files`); otherwise drawing is simply
         unavailable (:func:`drawing_available`).
+    gestures_source : Path, optional
+        The same for Leaflet.GestureHandling (:func:`gestures_available`).
     """
     pairs = [(Path(PACKAGES[package].BASE_DIR) / name, static_dir / "vendor" / target)
              for package, name, target in ASSETS]
-    source_dir = vendor.install_dir() if draw_source is None else draw_source
-    pairs += [(source_dir / name, static_dir / "vendor" / DRAW_FOLDER / name)
-              for name in vendor.files(source_dir)]
+    for package, source in ((vendor.DRAW, draw_source), (vendor.GESTURES, gestures_source)):
+        source_dir = vendor.install_dir(package=package) if source is None else source
+        pairs += [(source_dir / name, static_dir / "vendor" / package.name / name)
+                  for name in vendor.files(source_dir, package)]
     copied = []
     for source, destination in pairs:
         if destination.exists() and destination.stat().st_size == source.stat().st_size:
@@ -99,19 +131,54 @@ def drawing_available(static_dir: Path) -> bool:
     may carry :func:`draw_plugin` (without them its script fails to load and the whole map
     script stops)."""
     folder = static_dir / "vendor" / DRAW_FOLDER
-    return all((folder / name).is_file() for name in vendor.REQUIRED)
+    return all((folder / name).is_file() for name in vendor.DRAW.required)
 
 
-def offline_map(bounds: tuple[float, float, float, float], **kwargs: object) -> folium.Map:
-    """A folium map with no tiles whose Leaflet comes from the app's own static folder.
+def gestures_available(static_dir: Path = STATIC_DIR) -> bool:
+    """Whether ``static_dir`` holds Leaflet.GestureHandling's script and stylesheet, so a map
+    may ask for it (a script that fails to load stops streamlit-folium drawing the map)."""
+    folder = static_dir / "vendor" / GESTURES_FOLDER
+    return all((folder / name).is_file() for name in vendor.GESTURES.required)
+
+
+def gesture_options(lang: str = "en") -> dict[str, object]:
+    """The map options that switch Leaflet.GestureHandling on, with its messages in ``lang``.
+
+    On a touch screen one finger scrolls the page, also when the swipe starts on the map, and
+    two fingers move (and pinch) the map; on a computer the mouse wheel scrolls the page and
+    ctrl + wheel zooms the map, while dragging with the mouse still moves it. A page is mostly
+    a map at phone width, so without this a visitor could not scroll past it.
+
+    Examples
+    --------
+    >>> gesture_options("es-MX")["gestureHandlingOptions"]["text"]["touch"]
+    'Usa dos dedos para mover el mapa'
+    """
+    return {"gestureHandling": True,
+            "gestureHandlingOptions": {"text": dict(GESTURE_TEXTS[language(lang)]),
+                                       "duration": GESTURE_MESSAGE_MS}}
+
+
+def offline_map(bounds: tuple[float, float, float, float], lang: str = "en",
+                static_dir: Path = STATIC_DIR, **kwargs: object) -> folium.Map:
+    """A folium map with no tiles whose Leaflet comes from the app's own static folder, with
+    gesture handling (:func:`gesture_options`, messages in ``lang``) when ``static_dir`` has
+    the plugin (:func:`gestures_available`).
 
     Parameters
     ----------
     bounds : (minx, miny, maxx, maxy)
         Longitude/latitude extent to fit.
+    lang : str, default "en"
+        The page's language ("en" or "es"), for the map's gesture messages.
+    static_dir : Path, default STATIC_DIR
+        The static folder the app serves (where :func:`install_static_assets` copied to).
     **kwargs
         Passed to :class:`folium.Map`.
     """
+    gestures = gestures_available(static_dir)
+    if gestures:
+        kwargs = {**gesture_options(lang), **kwargs}
     minx, miny, maxx, maxy = bounds
     fmap = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
@@ -123,8 +190,8 @@ def offline_map(bounds: tuple[float, float, float, float], **kwargs: object) -> 
         zoomSnap=0.25,
         **kwargs,
     )
-    fmap.default_js = list(OFFLINE_JS)
-    fmap.default_css = list(OFFLINE_CSS)
+    fmap.default_js = list(OFFLINE_JS) + (list(GESTURES_JS) if gestures else [])
+    fmap.default_css = list(OFFLINE_CSS) + (list(GESTURES_CSS) if gestures else [])
     fmap.get_root().header.add_child(folium.Element(
         "<style>.leaflet-container { background: #f4f4f1; }</style>"))
     return fmap
