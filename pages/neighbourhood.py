@@ -12,13 +12,14 @@ from indicators.metrics.registry import Indicator
 from indicators.present import areas, change, map_layers, maps, profile, queries, tables
 from indicators.present.formatting import escape_markdown
 from indicators.present.places import district_of_unit, find_district
-from ui import frame, own_area
+from ui import frame, language, own_area
 from ui.cards import downloads, draw_cards
 from ui.data import base_map, drawing_tools, load
+from ui.intro import first_visit_steps
+from ui.language import tr
 from ui.widgets import legend, map_controls
 
 MAP_KEY = "neighbourhood_map"
-VIEWS = {"district": "A district", "area": "Your own area"}
 
 
 def shown_period() -> str:
@@ -87,23 +88,30 @@ def draw_map(indicator: Indicator, period: str, since: str | None, show_holc: bo
     if drawing and drawing_tools():
         maps.draw_plugin().add_to(base)
     elif drawing:
-        st.warning("Drawing needs the map's drawing tools, which this server does not have (run "
-                   "sh setup.sh); upload a boundary or combine tracts instead.")
+        st.warning(tr("Drawing needs the map's drawing tools, which this server does not have "
+                      "(run sh setup.sh); upload a boundary or combine tracts instead."))
     st_folium(base, key=MAP_KEY, height=460, use_container_width=True, feature_group_to_add=groups,
               returned_objects=["last_active_drawing", "all_drawings"] if drawing
               else ["last_active_drawing"])
     legend(key)
-    st.caption("Click a tract to pick its district. Tracts outside the districts are not drawn."
-               if district_id else "Your area is outlined in dark green; tracts outside the "
-               "districts are not drawn.")
+    st.caption(tr("Click a tract to pick its district. Tracts outside the districts are not drawn.")
+               if district_id else tr("Your area is outlined in dark green; tracts outside the "
+                                      "districts are not drawn."))
     names = load(queries.units, period).set_index("geoid")["name"]
     if since is None:
         table = tables.unit_table(unit_values, names, indicator, data.unit_ids)
     else:
         st.caption(change.how_compared(unit_changes))
         table = change.unit_change_table(unit_changes, names, indicator, data.unit_ids)
-    with st.expander("The map's numbers as a table"):
+    with st.expander(tr("The map's numbers as a table")):
         st.dataframe(table, hide_index=True, width="stretch")
+
+
+def doing_heading(place: str, period: str) -> str:
+    """``How Westside is doing`` (``in 2019-2023`` when the region holds several periods)."""
+    if len(load(queries.periods)) > 1:
+        return tr("How {place} is doing in {period}", place=escape_markdown(place), period=period)
+    return tr("How {place} is doing", place=escape_markdown(place))
 
 
 def district_view(region: str) -> None:
@@ -112,11 +120,11 @@ def district_view(region: str) -> None:
     ids = list(names)
     left, right = st.columns(2)
     with left:
-        district_id = st.selectbox("Your district", ids, format_func=names.get, key="district",
+        district_id = st.selectbox(tr("Your district"), ids, format_func=names.get, key="district",
                                    bind="query-params")
     with right:
-        st.text_input("Or type a district name or a census tract number", key="find",
-                      placeholder="e.g. Westside, 101 or 99001010100")
+        st.text_input(tr("Or type a district name or a census tract number"), key="find",
+                      placeholder=tr("e.g. Westside, 101 or 99001010100"))
         if st.session_state.get("_find_message"):
             st.caption(st.session_state["_find_message"])
     district = names[district_id]
@@ -126,9 +134,8 @@ def district_view(region: str) -> None:
              if since else None)
     rows = profile.profile_rows(load(queries.geography_values, "district", district_id, period),
                                 load(queries.values, "region", period), load(queries.source_lines),
-                                moved, since or "")
-    several = len(load(queries.periods)) > 1
-    st.subheader(f"How {escape_markdown(district)} is doing" + (f" in {period}" if several else ""))
+                                moved, since or "", lang=language.current_lang())
+    st.subheader(doing_heading(district, period))
     draw_cards(rows, district, region)
     downloads(rows, district, period)
 
@@ -155,13 +162,13 @@ def area_view(region: str) -> None:
         return
     made, moved = found
     rows = profile.profile_rows(made.values, load(queries.values, "region", period),
-                                load(queries.source_lines), moved, since or "")
-    several = len(load(queries.periods)) > 1
+                                load(queries.source_lines), moved, since or "",
+                                lang=language.current_lang())
     place = area.name
-    st.subheader(f"How {escape_markdown(place)} is doing" + (f" in {period}" if several else ""))
+    st.subheader(doing_heading(place, period))
     st.caption(areas.method_note(made.summary.iloc[0], region))
     draw_cards(rows, place, region)
-    with st.expander("Which tracts make up your area"):
+    with st.expander(tr("Which tracts make up your area")):
         units = load(queries.units, period).set_index("geoid")["name"]
         population = load(queries.unit_population, period)
         table = areas.share_table(made.shares, units, population)
@@ -169,7 +176,7 @@ def area_view(region: str) -> None:
             st.caption(areas.ONLY_SLIVERS)
         else:
             st.dataframe(table, hide_index=True, width="stretch")
-    downloads(rows, place, period, ("Download your area with its numbers (GeoJSON)",
+    downloads(rows, place, period, (tr("Download your area with its numbers (GeoJSON)"),
                                     areas.area_geojson(area.frame, made.values)))
 
 
@@ -182,11 +189,13 @@ def main() -> None:
     follow_map_click(list(load(queries.district_names)), combine=mine)
     follow_search()
 
-    st.title("My neighbourhood")
-    st.write("Choose your district, or make your own area, to see how it is doing next to "
-             f"{escape_markdown(region)} as a whole. Every number is an estimate: the ± shows how "
-             "far off it could be.")
-    show = st.radio("Show", list(VIEWS), format_func=VIEWS.get, key="show", horizontal=True,
+    st.title(tr("My neighbourhood"))
+    st.write(tr("Choose your district, or make your own area, to see how it is doing next to "
+                "{region} as a whole. Every number is an estimate: the ± shows how far off it "
+                "could be.", region=escape_markdown(region)))
+    first_visit_steps()
+    views = {"district": tr("A district"), "area": tr("Your own area")}
+    show = st.radio(tr("Show"), list(views), format_func=views.get, key="show", horizontal=True,
                     bind="query-params")
     if show == "area":
         area_view(region)

@@ -28,6 +28,11 @@ def current() -> str:
     return lang
 
 
+def current_lang() -> str:
+    """The language this run shows (after :func:`current` has read the URL)."""
+    return st.session_state.get(KEY, DEFAULT)
+
+
 def tr(text: str, /, **values: object) -> str:
     """``text`` in the current language (see :func:`indicators.present.language.t`)."""
     return t(text, st.session_state.get(KEY, DEFAULT), **values)

@@ -11,17 +11,20 @@ from indicators.certification import records
 from indicators.certification.backends import Location
 from indicators.metrics.registry import BY_ID, Indicator
 from indicators.present import queries
+from indicators.present.language import long_date
 from indicators.present.map_layers import Legend
 from ui.data import load
+from ui.language import current_lang, tr
 
 
 def indicator_select(label: str, key: str, options: list[Indicator], default: str,
                      bind: bool = True) -> Indicator:
-    """A selectbox of indicators (by id, shown by label), bound to the URL."""
+    """A selectbox of indicators (by id, shown by label in the reader's language), bound to the URL."""
     ids = [i.id for i in options]
     index = ids.index(default) if default in ids else 0
+    lang = current_lang()
     chosen = st.selectbox(
-        label, ids, index=index, key=key, format_func=lambda i: BY_ID[i].label,
+        label, ids, index=index, key=key, format_func=lambda i: BY_ID[i].label_in(lang),
         bind="query-params" if bind else None,
     )
     return BY_ID[chosen or ids[index]]
@@ -46,23 +49,24 @@ def status_date(db_path: Location) -> date:
     fictional records, else today) and says which date it shows. ``db_path``: the records
     location (a DuckDB file or a PostgreSQL URL)."""
     default = records.status_date(date.today(), db_path)
-    chosen = st.date_input("Status as of", value=default.day, key="as_of", bind="query-params",
+    chosen = st.date_input(tr("Status as of"), value=default.day, key="as_of", bind="query-params",
                            format="YYYY-MM-DD")
-    shown = f"{chosen.day} {chosen:%B %Y}"
+    shown = long_date(chosen, current_lang())
     if chosen == default.day and default.reason != "today":
-        st.caption(f"Shown as of {shown}, {default.reason}; choose another date above.")
+        st.caption(tr("Shown as of {date}, {reason}; choose another date above.", date=shown,
+                      reason=default.reason))
     else:
-        st.caption(f"Shown as of {shown}.")
+        st.caption(tr("Shown as of {date}.", date=shown))
     return chosen
 
 
-def period_select(periods: tuple[str, ...], label: str = "Period", key: str = "period") -> str:
+def period_select(periods: tuple[str, ...], label: str = "", key: str = "period") -> str:
     """The period a page shows, bound to the URL (``period``); the latest by default. A region
     with one period shows no chooser."""
     if len(periods) < 2:
         return periods[-1]
-    chosen = st.selectbox(label, list(periods), index=len(periods) - 1, key=key,
-                          bind="query-params", help="The ACS 5-year period the numbers describe.")
+    chosen = st.selectbox(label or tr("Period"), list(periods), index=len(periods) - 1, key=key,
+                          bind="query-params", help=tr("The ACS 5-year period the numbers describe."))
     return chosen or periods[-1]
 
 
@@ -86,10 +90,10 @@ def map_controls() -> tuple[str, str | None, Indicator, bool, bool]:
     period = period_select(periods)
     earlier = periods[:periods.index(period)]
     since = earlier[-1] if earlier else None
-    indicator = indicator_select("Show on the map", "indicator",
+    indicator = indicator_select(tr("Show on the map"), "indicator",
                                  load(queries.available_indicators, period), "poverty")
     show_change = since is not None and st.toggle(
-        f"Show the change since {since}", key="change", bind="query-params")
+        tr("Show the change since {since}", since=since), key="change", bind="query-params")
     show_holc = load(queries.has_overlay, "holc") and st.toggle(
-        "Show the 1938 redlining map", key="holc", bind="query-params")
+        tr("Show the 1938 redlining map"), key="holc", bind="query-params")
     return period, since, indicator, bool(show_change), bool(show_holc)

@@ -14,6 +14,7 @@ import pandas as pd
 from indicators.metrics.registry import BY_ID, Indicator
 from indicators.periods import OVERLAP_CAUTION, last_year
 from indicators.present.formatting import format_change, format_moe, format_value
+from indicators.present.language import t
 
 REAL = "a real change"
 WITHIN_MOE = "No clear change: the difference is within the margin of error."
@@ -23,8 +24,10 @@ def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def change_sentence(indicator: Indicator, row: pd.Series | None, period_from: str) -> str:
-    """The card's sentence: how the value moved since ``period_from`` and whether it is real.
+def change_sentence(indicator: Indicator, row: pd.Series | None, period_from: str,
+                    lang: str = "en") -> str:
+    r"""The card's sentence in ``lang``: how the value moved since ``period_from`` and whether
+    it is real.
 
     Examples
     --------
@@ -35,28 +38,38 @@ def change_sentence(indicator: Indicator, row: pd.Series | None, period_from: st
     'Rent burden rose from 44% to 51% since 2014-2018: a real change.'
     >>> change_sentence(get("rent_burden"), row.replace({True: False}), "2014-2018")
     'No clear change since 2014-2018 (44% then, 51% now): the difference is within the margin of error.'
+    >>> change_sentence(get("rent_burden"), row, "2014-2018", "es")
+    'Subió de 44\xa0% a 51\xa0% desde 2014-2018: es un cambio real.'
     """
     if row is None or _missing(row.get("change")):
         return ""
-    then, now = format_value(indicator, row["value_from"]), format_value(indicator, row["value_to"])
-    caution = " The two periods overlap: read it as a hint." if bool(row.get("overlapping")) else ""
+    then = format_value(indicator, row["value_from"], lang)
+    now = format_value(indicator, row["value_to"], lang)
+    names = {"label": indicator.label_in(lang), "then": then, "now": now, "since": period_from}
+    caution = t(" The two periods overlap: read it as a hint.", lang) \
+        if bool(row.get("overlapping")) else ""
     if indicator.fmt == "percentile":
-        return (f"Among the places of each period, it moved from the {then} to the {now} since "
-                f"{period_from} (a change of rank, not a measured amount).{caution}")
+        return t("Among the places of each period, it moved from the {then} to the {now} since "
+                 "{since} (a change of rank, not a measured amount).", lang, **names) + caution
     significant = row.get("significant")
     if _missing(significant):
-        verb = "rose" if row["change"] > 0 else "fell" if row["change"] < 0 else "stayed"
-        return (f"{indicator.label} {verb} from {then} to {now} since {period_from}; no margin of "
-                f"error is published for it, so we cannot say whether that is a real change.{caution}")
+        moved = t("{label} rose from {then} to {now} since {since}" if row["change"] > 0 else
+                  "{label} fell from {then} to {now} since {since}" if row["change"] < 0 else
+                  "{label} stayed from {then} to {now} since {since}", lang, **names)
+        return (moved + t("; no margin of error is published for it, so we "
+                                              "cannot say whether that is a real change.", lang)
+                + caution)
     if not bool(significant):
-        return (f"No clear change since {period_from} ({then} then, {now} now): the difference "
-                f"is within the margin of error.{in_later_dollars(indicator, row)}{caution}")
-    verb = "rose" if row["change"] > 0 else "fell"
-    return (f"{indicator.label} {verb} from {then} to {now} since {period_from}: {REAL}."
-            f"{in_later_dollars(indicator, row)}{caution}")
+        return (t("No clear change since {since} ({then} then, {now} now): the difference is "
+                  "within the margin of error.", lang, **names)
+                + in_later_dollars(indicator, row, lang) + caution)
+    moved = t("{label} rose from {then} to {now} since {since}" if row["change"] > 0 else
+              "{label} fell from {then} to {now} since {since}", lang, **names)
+    return (moved + ": " + t(REAL, lang) + "."
+            + in_later_dollars(indicator, row, lang) + caution)
 
 
-def in_later_dollars(indicator: Indicator, row: pd.Series) -> str:
+def in_later_dollars(indicator: Indicator, row: pd.Series, lang: str = "en") -> str:
     """For a dollar value, the change once prices are allowed for (CPI-U-RS), in one sentence;
     empty for anything else.
 
@@ -73,13 +86,16 @@ def in_later_dollars(indicator: Indicator, row: pd.Series) -> str:
     if indicator.fmt != "dollars" or _missing(factor):
         return ""
     year = last_year(str(row["period_to"]))
-    then = format_value(indicator, row["value_from"] * factor)
+    then = format_value(indicator, row["value_from"] * factor, lang)
     real = row.get("significant_real")
     if _missing(real) or not bool(real):
-        return f" In {year} dollars it was {then} then: no clear change after inflation."
-    word = "rise" if row["change_real"] > 0 else "fall"
-    return (f" In {year} dollars it was {then} then: a real {word} of "
-            f"{format_change(indicator, abs(row['change_real'])).lstrip('+')} after inflation.")
+        return t(" In {year} dollars it was {then} then: no clear change after inflation.", lang,
+                 year=year, then=then)
+    amount = format_change(indicator, abs(row["change_real"]), lang).lstrip("+")
+    return t(" In {year} dollars it was {then} then: a real rise of {amount} after inflation."
+             if row["change_real"] > 0 else
+             " In {year} dollars it was {then} then: a real fall of {amount} after inflation.",
+             lang, year=year, then=then, amount=amount)
 
 
 def ranked_changes(changes: pd.DataFrame, names: dict[str, str], real: bool = True,

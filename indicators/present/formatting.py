@@ -6,6 +6,7 @@ import math
 import re
 
 from indicators.metrics.registry import Indicator
+from indicators.present.language import number_text, t
 
 RELIABILITY_WORDS = {
     "high": "reliable",
@@ -13,37 +14,48 @@ RELIABILITY_WORDS = {
     "low": "unreliable: a rough guide only",
     "": "margin of error not published",
 }
+NOT_AVAILABLE = "not available"
 
 
 def _missing(value: float | None) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def format_value(indicator: Indicator, value: float | None) -> str:
-    """The value formatted for its unit: ``41%``, ``$52,300``, ``9.7 µg/m³``, ``83rd percentile``.
+def format_value(indicator: Indicator, value: float | None, lang: str = "en") -> str:
+    r"""The value formatted for its unit in ``lang``: ``41%``, ``$52,300``, ``9.7 µg/m³``,
+    ``83rd percentile`` (Spanish: ``41 %``, ``$52.300``, ``9,7 µg/m³``, ``percentil 83``).
 
     Examples
     --------
     >>> from indicators.metrics.registry import get
     >>> format_value(get("rent_burden"), 0.4126), format_value(get("median_income"), 52312.0)
     ('41%', '$52,300')
+    >>> format_value(get("rent_burden"), 0.4126, "es"), format_value(get("median_income"), 52312.0, "es")
+    ('41\xa0%', '$52.300')
     """
     if _missing(value):
-        return "not available"
+        return t(NOT_AVAILABLE, lang)
     v = float(value)  # type: ignore[arg-type]
     fmt = indicator.fmt
+    if fmt == "percentile":
+        n = round(v * 100)
+        return f"percentil {n}" if lang == "es" else ordinal(n) + " percentile"
+    if fmt == "points":
+        text = t("{points} percentage points", lang, points=f"{v * 100:+.0f}".replace("+", ""))
+    elif fmt == "years":
+        text = t("{years} years", lang, years=f"{v:.1f}")
+    else:
+        text = _english_value(fmt, v)
+    return number_text(text, lang)
+
+
+def _english_value(fmt: str, v: float) -> str:
     if fmt == "percent":
         return f"{v * 100:.0f}%" if abs(v) >= 0.01 or v == 0 else f"{v * 100:.1f}%"
     if fmt == "percent_points":
         return f"{v:.1f}%"
-    if fmt == "points":
-        return f"{v * 100:+.0f} percentage points".replace("+", "")
     if fmt == "dollars":
         return f"${round(v, -2):,.0f}"
-    if fmt == "percentile":
-        return ordinal(round(v * 100)) + " percentile"
-    if fmt == "years":
-        return f"{v:.1f} years"
     if fmt == "signed1_c":
         return f"{v:+.1f} °C"
     if fmt.startswith("decimal"):
@@ -53,7 +65,7 @@ def format_value(indicator: Indicator, value: float | None) -> str:
     return f"{v:,.2f}"
 
 
-def format_change(indicator: Indicator, change: float) -> str:
+def format_change(indicator: Indicator, change: float, lang: str = "en") -> str:
     """A difference in the value's unit: ``+7 points``, ``-$120``, ``+12 percentiles``.
 
     Examples
@@ -61,31 +73,42 @@ def format_change(indicator: Indicator, change: float) -> str:
     >>> from indicators.metrics.registry import get
     >>> format_change(get("rent_burden"), 0.071), format_change(get("median_rent"), -123.0)
     ('+7.1 points', '-$120')
+    >>> format_change(get("rent_burden"), 0.071, "es")
+    '+7,1 puntos'
     """
     if _missing(change):
-        return "not available"
+        return t(NOT_AVAILABLE, lang)
     c = float(change)
     if indicator.fmt in ("percent", "points", "percentile"):
         unit = "percentiles" if indicator.fmt == "percentile" else "points"
-        return f"{c * 100:+.1f} {unit}"
+        return number_text(f"{c * 100:+.1f} {t(unit, lang)}", lang)
     if indicator.fmt == "dollars":
-        return f"{'-' if c < 0 else '+'}${math.floor(abs(c) / 10 + 0.5) * 10:,.0f}"  # half up
-    text = format_value(indicator, abs(c))
+        return number_text(f"{'-' if c < 0 else '+'}${math.floor(abs(c) / 10 + 0.5) * 10:,.0f}",
+                           lang)  # half up
+    text = format_value(indicator, abs(c), lang)
     return ("-" if c < 0 else "+") + text
 
 
-def format_moe(indicator: Indicator, moe: float | None) -> str:
-    """A margin of error in the value's unit, as ``± 4 points`` (empty when none)."""
+def format_moe(indicator: Indicator, moe: float | None, lang: str = "en") -> str:
+    """A margin of error in the value's unit, as ``± 4 points`` (empty when none).
+
+    >>> from indicators.metrics.registry import get
+    >>> format_moe(get("rent_burden"), 0.041), format_moe(get("rent_burden"), 0.041, "es")
+    ('± 4.1 points', '± 4,1 puntos')
+    """
     if _missing(moe):
         return ""
     m = float(moe)  # type: ignore[arg-type]
+    points = t("points", lang)
     if indicator.fmt in ("percent", "points"):
-        return f"± {m * 100:.1f} points" if m * 100 < 10 else f"± {m * 100:.0f} points"
-    if indicator.fmt == "percent_points":
-        return f"± {m:.1f} points"
-    if indicator.fmt == "dollars":  # to $10 under $1,000 (a rent's MOE), else to $100
-        return f"± ${math.floor(m / 10 + 0.5) * 10:,.0f}" if m < 1000 else f"± ${round(m, -2):,.0f}"
-    return "± " + format_value(indicator, m)
+        text = f"± {m * 100:.1f} {points}" if m * 100 < 10 else f"± {m * 100:.0f} {points}"
+    elif indicator.fmt == "percent_points":
+        text = f"± {m:.1f} {points}"
+    elif indicator.fmt == "dollars":  # to $10 under $1,000 (a rent's MOE), else to $100
+        text = f"± ${math.floor(m / 10 + 0.5) * 10:,.0f}" if m < 1000 else f"± ${round(m, -2):,.0f}"
+    else:
+        return "± " + format_value(indicator, m, lang)
+    return number_text(text, lang)
 
 
 def ordinal(n: int) -> str:
@@ -94,9 +117,9 @@ def ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
-def reliability_words(reliability: str | None) -> str:
-    """Reliability class in plain words for residents."""
-    return RELIABILITY_WORDS.get(reliability or "", RELIABILITY_WORDS[""])
+def reliability_words(reliability: str | None, lang: str = "en") -> str:
+    """Reliability class in plain words for residents, in ``lang``."""
+    return t(RELIABILITY_WORDS.get(reliability or "", RELIABILITY_WORDS[""]), lang)
 
 
 #: Without margins of error, two values within this share of each other are "about the same".

@@ -10,10 +10,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from indicators.metrics.framework import COMMITMENT_NAMES, commitment
+from indicators.metrics.framework import COMMITMENT_NAMES, commitment, heading
 from indicators.metrics.registry import BY_ID, INDICATORS, Indicator
 from indicators.present.change import change_sentence
 from indicators.present.formatting import comparison, format_moe, format_value, reliability_words
+from indicators.present.language import t
 from indicators.present.methodology import suppliers
 from indicators.present.tables import csv_text
 
@@ -33,6 +34,15 @@ h2, tr { break-inside: avoid; page-break-inside: avoid; }
 """
 
 
+#: The card's comparison with the region, by :func:`~indicators.present.formatting.comparison`.
+AGAINST_REGION = {
+    "": "Across {region} it is {value}.",
+    "higher than": "Across {region} it is {value}: {place} is **higher than** {region}.",
+    "lower than": "Across {region} it is {value}: {place} is **lower than** {region}.",
+    "about the same as": "Across {region} it is {value}: {place} is **about the same as** {region}.",
+}
+
+
 @dataclass(frozen=True)
 class ProfileRow:
     """One indicator in a district's profile: the district's value and the region's, with the
@@ -47,6 +57,8 @@ class ProfileRow:
     region_moe: float = float("nan")
     #: How the value moved since the previous period, in one sentence (empty with one period).
     change: str = ""
+    #: The language of the row's sentences ("en" or "es").
+    lang: str = "en"
 
     @property
     def indicator(self) -> Indicator:
@@ -56,11 +68,11 @@ class ProfileRow:
     @property
     def sentence(self) -> str:
         """The plain-language statement for the district (lower case, no full stop)."""
-        return self.indicator.sentence(format_value(self.indicator, self.value))
+        return self.indicator.sentence(format_value(self.indicator, self.value, self.lang), self.lang)
 
     def headline(self, district: str) -> str:
-        """``In Westside, 47% of renters spend ... .``"""
-        return f"In {district}, {self.sentence}."
+        """``In Westside, 47% of renters spend ... .`` (``En Westside, el 47 % ...``)"""
+        return t("In {place}, {sentence}.", self.lang, place=district, sentence=self.sentence)
 
     def against_region(self, district: str, region: str) -> str:
         """``Across Sample City it is 41%: Westside is higher than Sample City.`` (empty where
@@ -68,21 +80,24 @@ class ProfileRow:
         if pd.isna(self.region_value):
             return ""
         compare = comparison(self.value, self.moe, self.region_value, self.region_moe)
-        text = f"Across {region} it is {format_value(self.indicator, self.region_value)}"
-        return text + (f": {district} is **{compare}** {region}." if compare else ".")
+        names = {"region": region, "place": district,
+                 "value": format_value(self.indicator, self.region_value, self.lang)}
+        return t(AGAINST_REGION[compare], self.lang, **names)
 
     @property
     def caption(self) -> str:
         """Margin of error, reliability in words and source, joined by dots."""
-        parts = (format_moe(self.indicator, self.moe), reliability_words(self.reliability), self.source)
+        parts = (format_moe(self.indicator, self.moe, self.lang),
+                 reliability_words(self.reliability, self.lang), self.source)
         return " · ".join(p for p in parts if p)
 
 
 def profile_rows(values: pd.DataFrame, region: pd.DataFrame, sources: dict[int, str],
-                 changes: pd.DataFrame | None = None, period_from: str = "") -> list[ProfileRow]:
+                 changes: pd.DataFrame | None = None, period_from: str = "",
+                 lang: str = "en") -> list[ProfileRow]:
     """Rows for one district from its ``indicator_values`` and the region's, in registry order,
     each with its change since ``period_from`` where ``changes`` (the district's ``changes``
-    rows, indexed by indicator id) has it.
+    rows, indexed by indicator id) has it; their sentences in ``lang``.
 
     Parameters
     ----------
@@ -108,7 +123,7 @@ def profile_rows(values: pd.DataFrame, region: pd.DataFrame, sources: dict[int, 
             indicator.id, float(row["value"]), float(row["moe"]), str(row["reliability"] or ""),
             float(there["value"]) if there is not None else float("nan"), source,
             float(there["moe"]) if there is not None else float("nan"),
-            change_sentence(indicator, moved, period_from)))
+            change_sentence(indicator, moved, period_from, lang), lang))
     return rows
 
 
@@ -117,11 +132,12 @@ def by_commitment(rows: list[ProfileRow]) -> dict[str, list[ProfileRow]]:
     return {name: [r for r in rows if r.indicator.commitment == name] for name in COMMITMENT_NAMES}
 
 
-def not_available(missing: pd.DataFrame) -> list[tuple[str, str]]:
+def not_available(missing: pd.DataFrame, lang: str = "en") -> list[tuple[str, str]]:
     """(label, what would supply it) of each indicator a region cannot show, from its
     ``indicator_availability`` rows (indexed by indicator id): the files and columns that would
-    give it (:func:`indicators.present.methodology.suppliers`)."""
-    return [(BY_ID[i].label, "it needs " + suppliers(BY_ID[i])) for i in missing.index if i in BY_ID]
+    give it (:func:`indicators.present.methodology.suppliers`; the files' names stay as written)."""
+    return [(BY_ID[i].label_in(lang), t("it needs {files}", lang, files=suppliers(BY_ID[i])))
+            for i in missing.index if i in BY_ID]
 
 
 #: The longest start of a download's file name (a long name would make a file name no system takes).
@@ -154,13 +170,14 @@ def profile_csv(district: str, rows: list[ProfileRow]) -> str:
 
 
 def profile_html(region_name: str, district: str, rows: list[ProfileRow], missing: list[str],
-                 built: str, sample: bool) -> str:
-    """The printable one-page profile.
+                 built: str, sample: bool, lang: str = "en") -> str:
+    """The printable one-page profile, in ``lang`` (the page's ``lang`` attribute says which).
 
     Parameters
     ----------
     region_name, district : str
     rows : list of ProfileRow
+        In the same language.
     missing : list of str
         Labels of indicators not available for this region.
     built : str
@@ -169,31 +186,35 @@ def profile_html(region_name: str, district: str, rows: list[ProfileRow], missin
         Whether the region is the fictional sample (adds a banner).
     """
     e = html.escape
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{e(district)} "
-             f"profile</title><style>{CSS}</style></head><body>",
-             f"<h1>{e(district)}</h1><p class='sub'>Neighbourhood profile, {e(region_name)}. "
-             "Figures are estimates; ± shows the 90% margin of error.</p>"]
+    parts = [f"<!doctype html><html lang='{e(lang)}'><head><meta charset='utf-8'><title>"
+             f"{e(t('{place} profile', lang, place=district))}</title><style>{CSS}</style></head><body>",
+             f"<h1>{e(district)}</h1><p class='sub'>"
+             f"{e(t('Neighbourhood profile, {region}.', lang, region=region_name))} "
+             f"{e(t('Figures are estimates; ± shows the 90% margin of error.', lang))}</p>"]
     if sample:
-        parts.append("<p class='banner'>Fictional sample data: these places and people do not "
-                     "exist.</p>")
+        parts.append(f"<p class='banner'>"
+                     f"{e(t('Fictional sample data: these places and people do not exist.', lang))}</p>")
     for name, mine in by_commitment(rows).items():
         if not mine:
             continue
-        parts.append(f"<h2>{e(commitment(name).resident_heading)} <span class='src'>"
+        parts.append(f"<h2>{e(heading(commitment(name), lang))} <span class='src'>"
                      f"({e(name)})</span></h2><table>")
         for r in mine:
             indicator = r.indicator
-            moe = format_moe(indicator, r.moe)
+            moe = format_moe(indicator, r.moe, lang)
             parts.append(
                 f"<tr><td>{e(r.sentence[0].upper() + r.sentence[1:])}."
                 f"{(' ' + e(r.change)) if r.change else ''}<br><span class='src'>"
-                f"{e(region_name)}: {e(format_value(indicator, r.region_value))}. Source: "
-                f"{e(r.source)}</span></td><td class='v'>{e(format_value(indicator, r.value))}"
+                f"{e(region_name)}: {e(format_value(indicator, r.region_value, lang))}. "
+                f"{e(t('Source:', lang))} {e(r.source)}</span></td><td class='v'>"
+                f"{e(format_value(indicator, r.value, lang))}"
                 f"{('<br>' + e(moe)) if moe else ''}</td><td class='r'>"
-                f"{e(reliability_words(r.reliability))}</td></tr>")
+                f"{e(reliability_words(r.reliability, lang))}</td></tr>")
         parts.append("</table>")
     if missing:
-        parts.append(f"<p class='na'>Not available for this region: {e(', '.join(missing))}.</p>")
-    parts.append(f"<footer>Just Communities Dashboard. Data built {e(built)}. Definitions, formulas "
-                 "and sources: the dashboard's Methodology page.</footer></body></html>")
+        absent = t("Not available for this region: {labels}.", lang, labels=", ".join(missing))
+        parts.append(f"<p class='na'>{e(absent)}</p>")
+    footer = t("Just Communities Dashboard. Data built {built}. Definitions, formulas and sources: "
+               "the dashboard's Methodology page.", lang, built=built)
+    parts.append(f"<footer>{e(footer)}</footer></body></html>")
     return "".join(parts)
