@@ -15,26 +15,47 @@ from dataclasses import dataclass
 import folium
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry import shape
 
 from indicators.metrics.composites import cejst
 from indicators.metrics.registry import Indicator
 from indicators.present.classes import class_of, quantile_bins
-from indicators.present.formatting import format_change, format_moe, format_value, ordinal
+from indicators.present.formatting import ordinal
+from indicators.present.language import t
+from indicators.present.map_text import change_text, in_sentence, moe_text, value_text
 from indicators.present.map_views import MapData
 from indicators.present.maps import FitView, safe_text, view_bounds
 
-#: Colour-blind-safe sequential palettes (ColorBrewer), light to dark.
-BURDEN_COLOURS = ("#ffffcc", "#fed976", "#fd8d3c", "#e31a1c", "#800026")  # YlOrRd: dark = worse
-NEUTRAL_COLOURS = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")  # PuBu: dark = more
+#: Colour-blind-safe sequential palettes, light to dark: ColorBrewer's 5-class YlOrRd (dark =
+#: worse) and PuBu (neutral shares: dark = more), exactly as colorbrewer2.org lists them (and
+#: ``branca.utilities.color_brewer``); ColorBrewer marks both safe for colour-blind readers.
+BURDEN_COLOURS = ("#ffffb2", "#fecc5c", "#fd8d3c", "#f03b20", "#bd0026")
+NEUTRAL_COLOURS = ("#f1eef6", "#bdc9e1", "#74a9cf", "#2b8cbe", "#045a8d")
 NO_DATA_COLOUR = "#d9d9d9"
-#: Diverging, colour-blind safe (ColorBrewer PuOr): strong falls, falls, rises, strong rises.
-#: Orange means worse and purple better for indicators with a direction; for neutral ones
-#: orange is a rise and purple a fall. Changes within the margin of error are drawn pale.
+#: Diverging, colour-blind safe (ColorBrewer's 5-class PuOr, purple end first): strong falls,
+#: falls, rises, strong rises, with its pale middle (``NOT_REAL_COLOUR``) for changes within
+#: the margin of error. Orange means worse and purple better for indicators with a direction;
+#: for neutral ones orange is a rise and purple a fall.
 CHANGE_COLOURS = ("#5e3c99", "#b2abd2", "#fdb863", "#e66101")
 NOT_REAL_COLOUR = "#f7f7f7"
 #: Outline of the chosen district.
 SELECTED_COLOUR = "#0b3d33"
+#: The 1938 HOLC map's own colours (green A to red D), kept because they are the historic
+#: map's: A and D differ little for red-green colour-blind readers, so each zone also carries
+#: its grade letter as text on the map, and the legend says so.
 HOLC_COLOURS = {"A": "#76a865", "B": "#7cb5bd", "C": "#ffff00", "D": "#d9838d"}
+HOLC_GRADES = {"A": "Best", "B": "Still desirable", "C": "Declining", "D": "Hazardous"}
+
+#: Each palette's name in its legend (English; :func:`t` gives the Spanish).
+SCALE_NAMES = {
+    "burden": "Colours: ColorBrewer YlOrRd, light yellow to dark red, colour-blind safe",
+    "neutral": "Colours: ColorBrewer PuBu, pale to dark blue, colour-blind safe",
+    "change": "Colours: ColorBrewer PuOr, purple through pale to orange, colour-blind safe",
+    "flagged": "Colours: dark red and pale cream, told apart by lightness, colour-blind safe",
+    "holc": "Colours: the 1938 map's own, kept as history (not colour-blind safe); each zone's "
+            "grade letter is written on it",
+    "stages": "Colours: viridis, light green to dark purple along the path, colour-blind safe",
+}
 
 
 @dataclass(frozen=True)
@@ -45,8 +66,18 @@ class Legend:
     entries: tuple[tuple[str, str], ...]
 
 
+def titled(heading: str, scale: str, lang: str = "en") -> str:
+    """A legend's title: what it shows, then the name of its colour scale
+    (:data:`SCALE_NAMES`), so that the scale is named wherever the legend is drawn.
+
+    >>> titled("Poverty, by census tract", "burden")
+    'Poverty, by census tract. Colours: ColorBrewer YlOrRd, light yellow to dark red, colour-blind safe'
+    """
+    return f"{heading}. {t(SCALE_NAMES[scale], lang)}"
+
+
 def classify(values: pd.Series, direction: str, fmt: Callable[[float], str],
-             k: int = 5) -> tuple[pd.Series, Legend]:
+             k: int = 5, lang: str = "en") -> tuple[pd.Series, Legend]:
     """Quantile classes (mapclassify's method, :mod:`.classes`) and a colour per value; darker
     always means more burdened (for indicators where higher is better, low values are dark),
     neutral shares in blue.
@@ -60,7 +91,7 @@ def classify(values: pd.Series, direction: str, fmt: Callable[[float], str],
     palette = NEUTRAL_COLOURS if direction == "neutral" else BURDEN_COLOURS
     colours = pd.Series(NO_DATA_COLOUR, index=values.index, dtype=object)
     if present.empty:
-        return colours, Legend("", (("no data", NO_DATA_COLOUR),))
+        return colours, Legend("", ((t("no data", lang), NO_DATA_COLOUR),))
     k = max(1, min(k, present.nunique()))
     bins = quantile_bins(present.to_numpy(dtype=float), k)
     shades = palette if k == len(palette) else tuple(
@@ -69,22 +100,23 @@ def classify(values: pd.Series, direction: str, fmt: Callable[[float], str],
         shades = shades[::-1]
     colours[present.index] = [shades[c] for c in class_of(present.to_numpy(dtype=float), bins)]
     lows = [present.min(), *bins[:-1]]
-    entries = tuple((f"{fmt(lo)} to {fmt(hi)}", shades[i])
+    entries = tuple((t("{low} to {high}", lang, low=fmt(lo), high=fmt(hi)), shades[i])
                     for i, (lo, hi) in enumerate(zip(lows, bins, strict=True)))
     if values.isna().any():
-        entries += (("no data", NO_DATA_COLOUR),)
+        entries += ((t("no data", lang), NO_DATA_COLOUR),)
     return colours, Legend("", entries)
 
 
 def choropleth_layer(base: dict[str, object], colours: dict[str, str], labels: dict[str, str],
-                     name: str) -> folium.FeatureGroup:
+                     name: str, lang: str = "en") -> folium.FeatureGroup:
     """Units filled by class colour, each with a hover label; the geometry comes from a cached
     light GeoJSON (``base``) and only colours and labels are added per indicator."""
     features = []
+    missing = t("no data", lang)
     for feature in base["features"]:  # type: ignore[index]
         geoid = feature["properties"]["geoid"]
         properties = {**feature["properties"], "fill": colours.get(geoid, NO_DATA_COLOUR),
-                      "label": safe_text(labels.get(geoid, "no data"))}
+                      "label": safe_text(labels.get(geoid, missing))}
         features.append({**feature, "properties": properties})
     group = folium.FeatureGroup(name=name)
     folium.GeoJson(
@@ -149,7 +181,8 @@ def boundaries_layer(boundaries: gpd.GeoDataFrame) -> folium.FeatureGroup:
 
 
 def holc_layer(base: dict[str, object]) -> folium.FeatureGroup:
-    """The 1938 HOLC grades in their conventional colours, lightly filled, labelled."""
+    """The 1938 HOLC grades in their conventional colours, lightly filled, labelled: each zone's
+    grade letter (A to D) is also written on it, so the grade is never told by colour alone."""
     group = folium.FeatureGroup(name="Redlining map, 1938")
     folium.GeoJson(
         base,
@@ -158,7 +191,32 @@ def holc_layer(base: dict[str, object]) -> folium.FeatureGroup:
                                   "fillOpacity": 0.45},
         tooltip=folium.GeoJsonTooltip(fields=["label", "grade"], labels=False),
     ).add_to(group)
+    for feature in base["features"]:  # type: ignore[index]
+        letter = feature["properties"].get("category")
+        if letter not in HOLC_COLOURS or not feature.get("geometry"):
+            continue  # only the four grades' letters, never text from the file
+        point = shape(feature["geometry"]).representative_point()
+        folium.Marker([point.y, point.x], icon=folium.DivIcon(
+            html=HOLC_LETTER.format(letter=letter), icon_size=(16, 16), icon_anchor=(8, 8),
+            class_name="holc-grade"), interactive=False).add_to(group)
     return group
+
+
+#: A grade letter on the map: near-black on a white halo, legible on any of the four fills.
+HOLC_LETTER = ("<div style='font:700 13px/16px sans-serif;color:#1b1b1b;text-align:center;"
+               "text-shadow:0 0 2px #fff,0 0 2px #fff,0 0 3px #fff'>{letter}</div>")
+
+
+def holc_legend(lang: str = "en") -> Legend:
+    """The legend of the 1938 HOLC map: each grade's letter, its words and its colour, and why
+    the colours are the historic map's.
+
+    >>> holc_legend().entries[0]
+    ('A: "Best"', '#76a865')
+    """
+    return Legend(titled(t("Redlining map, 1938 (HOLC grades)", lang), "holc", lang), tuple(
+        (f"{letter}: \"{t(words, lang)}\"", HOLC_COLOURS[letter])
+        for letter, words in HOLC_GRADES.items()))
 
 
 def project_markers(projects: pd.DataFrame) -> folium.FeatureGroup:
@@ -181,10 +239,10 @@ def project_markers(projects: pd.DataFrame) -> folium.FeatureGroup:
     return group
 
 
-def indicator_layer(data: MapData, unit_values: pd.DataFrame,
-                    indicator: Indicator) -> tuple[folium.FeatureGroup, Legend]:
+def indicator_layer(data: MapData, unit_values: pd.DataFrame, indicator: Indicator,
+                    lang: str = "en") -> tuple[folium.FeatureGroup, Legend]:
     """The units drawn by one indicator (quantile classes, hover labels with the MOE) and the
-    legend of its classes.
+    legend of its classes, naming its colour scale, in ``lang``.
 
     Parameters
     ----------
@@ -197,23 +255,27 @@ def indicator_layer(data: MapData, unit_values: pd.DataFrame,
     # Classes over the region's units: all of them drawn, or (a view of a national map) all
     # of those with a value, so a colour means the same wherever the map is looked at.
     classed = by_unit["value"].reindex(data.unit_ids) if data.whole else by_unit["value"]
-    colours, legend = classify(classed, indicator.direction, lambda v: format_value(indicator, v))
+    colours, legend = classify(classed, indicator.direction,
+                               lambda v: value_text(indicator, v, lang), lang=lang)
     drawn = by_unit[by_unit.index.isin(data.unit_ids)]
-    labels = {g: f"{format_value(indicator, value)} {format_moe(indicator, moe)}".strip()
+    labels = {g: f"{value_text(indicator, value, lang)} {moe_text(indicator, moe, lang)}".strip()
               for g, value, moe in zip(drawn.index, drawn["value"], drawn["moe"], strict=True)}
-    title = f"{indicator.label}, by census tract"
-    if indicator.direction != "neutral":
-        title += " (darker = more burdened)"
-    return (choropleth_layer(data.units, colours.to_dict(), labels, indicator.label),
+    label = indicator.label_in(lang)
+    if indicator.direction == "neutral":
+        title = titled(t("{label}, by census tract", lang, label=label), "neutral", lang)
+    else:
+        title = titled(t("{label}, by census tract (darker = more burdened)", lang, label=label),
+                       "burden", lang)
+    return (choropleth_layer(data.units, colours.to_dict(), labels, indicator.label, lang),
             Legend(title, legend.entries))
 
 
 def change_layer(data: MapData, changes: pd.DataFrame, indicator: Indicator,
-                 period_from: str) -> tuple[folium.FeatureGroup, Legend]:
+                 period_from: str, lang: str = "en") -> tuple[folium.FeatureGroup, Legend]:
     """The units drawn by their change since ``period_from``: a diverging palette centred on no
     change (purple = better, orange = worse; for neutral indicators purple = fell, orange =
     rose), two shades split at the median size of change, and pale where the change is within
-    its margin of error.
+    its margin of error; the legend names the scale, in ``lang``.
 
     Parameters
     ----------
@@ -239,25 +301,32 @@ def change_layer(data: MapData, changes: pd.DataFrame, indicator: Indicator,
             orange = r["change"] * orange_sign > 0
             strong = abs(r["change"]) > cut
             colours[geoid] = CHANGE_COLOURS[(3 if strong else 2) if orange else (0 if strong else 1)]
-        verdict = "" if not known else (
-            ": a real change" if bool(r["significant"]) else ": within the margin of error")
-        labels[geoid] = (f"{format_value(indicator, r['value_from'])} to "
-                         f"{format_value(indicator, r['value_to'])} "
-                         f"({format_change(indicator, r['change'])}){verdict}")
-    size = format_change(indicator, cut).lstrip("+")
-    purple, orange = ("fell", "rose") if orange_sign > 0 else ("rose", "fell")
-    better, worse = ("better", "worse") if indicator.direction != "neutral" else ("", "")
+        label = t("{before} to {after} ({change})", lang,
+                  before=value_text(indicator, r["value_from"], lang),
+                  after=value_text(indicator, r["value_to"], lang),
+                  change=change_text(indicator, r["change"], lang))
+        labels[geoid] = label if not known else (
+            t("{label}: a real change", lang, label=label) if bool(r["significant"])
+            else t("{label}: within the margin of error", lang, label=label))
+    size = change_text(indicator, cut, lang).lstrip("+")
+    fell = (t("fell by more than {size}", lang, size=size), t("fell by up to {size}", lang, size=size))
+    rose = (t("rose by more than {size}", lang, size=size), t("rose by up to {size}", lang, size=size))
+    purple, orange = (fell, rose) if orange_sign > 0 else (rose, fell)
+    strong_purple, strong_orange = purple[0], orange[0]
+    if indicator.direction != "neutral":
+        strong_purple = t("{text} (better)", lang, text=strong_purple)
+        strong_orange = t("{text} (worse)", lang, text=strong_orange)
     entries = (
-        (f"{purple} by more than {size}" + (f" ({better})" if better else ""), CHANGE_COLOURS[0]),
-        (f"{purple} by up to {size}", CHANGE_COLOURS[1]),
-        (f"{orange} by up to {size}", CHANGE_COLOURS[2]),
-        (f"{orange} by more than {size}" + (f" ({worse})" if worse else ""), CHANGE_COLOURS[3]),
-        ("pale: within the margin of error, not a real change", NOT_REAL_COLOUR),
+        (strong_purple, CHANGE_COLOURS[0]), (purple[1], CHANGE_COLOURS[1]),
+        (orange[1], CHANGE_COLOURS[2]), (strong_orange, CHANGE_COLOURS[3]),
+        (t("pale: within the margin of error, not a real change", lang), NOT_REAL_COLOUR),
     )
     if by_unit["change"].isna().any():
-        entries += (("not in both periods", NO_DATA_COLOUR),)
-    title = f"Change in {indicator.label.lower()} since {period_from}, by census tract"
-    return (choropleth_layer(data.units, colours, labels, f"Change: {indicator.label}"),
+        entries += ((t("not in both periods", lang), NO_DATA_COLOUR),)
+    title = titled(t("Change in {label} since {period}, by census tract", lang,
+                     label=in_sentence(indicator.label_in(lang), lang), period=period_from),
+                   "change", lang)
+    return (choropleth_layer(data.units, colours, labels, f"Change: {indicator.label}", lang),
             Legend(title, entries))
 
 
@@ -277,7 +346,7 @@ def burden_layer(data: MapData, burdens: pd.DataFrame) -> tuple[folium.FeatureGr
     flagged = flags["flagged"].astype("boolean").fillna(False)
     colours = {g: FLAGGED_COLOUR if f else NOT_FLAGGED_COLOUR for g, f in flagged.items()}
     labels = {g: burden_label(flags.loc[g]) if f else "not flagged" for g, f in flagged.items()}
-    legend = Legend("CEJST-style overburdened tracts", (
+    legend = Legend(titled("CEJST-style overburdened tracts", "flagged"), (
         (f"low income and at least one burden at or above the "
          f"{ordinal(round(cejst.BURDEN_PERCENTILE * 100))} percentile", FLAGGED_COLOUR),
         ("not flagged", NOT_FLAGGED_COLOUR)))
