@@ -1,5 +1,9 @@
 """The Methodology page's text, generated from the registry and the rules' own constants, so
-that what the page says cannot drift from what the code does (no Streamlit here)."""
+that what the page says cannot drift from what the code does (no Streamlit here).
+
+In Spanish the plain-language parts are translated (an indicator's question, its direction, where
+its data come from); the technical ones (formulas, computation rules, caveats) stay in English, as
+:func:`language_note` tells the reader."""
 
 from __future__ import annotations
 
@@ -14,9 +18,24 @@ from indicators.metrics.moe import CV_HIGH, CV_MEDIUM, Z90
 from indicators.metrics.registry import Indicator
 from indicators.periods import OVERLAP_CAUTION, last_year
 from indicators.present.formatting import escape_markdown, ordinal
+from indicators.present.language import t
 
 HIGHER_IS = {"higher_worse": "worse", "higher_better": "better",
              "neutral": "neither better nor worse"}
+HIGHER_IS_ES = {"higher_worse": "es peor", "higher_better": "es mejor", "neutral": "no es ni mejor ni peor"}
+#: Said once on the Spanish page: what is left in English.
+TECHNICAL_IN_ENGLISH = "Las fórmulas y notas técnicas están en inglés."
+
+
+def language_note(lang: str = "en") -> str:
+    """What the page in ``lang`` leaves in English (empty in English).
+
+    Examples
+    --------
+    >>> language_note(), language_note("es")
+    ('', 'Las fórmulas y notas técnicas están en inglés.')
+    """
+    return TECHNICAL_IN_ENGLISH if lang == "es" else ""
 
 
 def computation_rules() -> str:
@@ -118,10 +137,12 @@ divide with care.
 
 
 def indicator_text(indicator: Indicator, region_name: str, availability: pd.DataFrame,
-                   layers: pd.DataFrame) -> str:
+                   layers: pd.DataFrame, lang: str = "en") -> str:
     """One indicator's definition, formula, unit, source and how it was computed here
     (Markdown; the region's name and the layer's title, vintage, publisher and licence, which
-    come from the region's manifest, are escaped).
+    come from the region's manifest, are escaped). In Spanish the question, the direction and
+    the sentence on where the data come from are translated; formulas, units and sources are
+    left as they are.
 
     Parameters
     ----------
@@ -130,25 +151,32 @@ def indicator_text(indicator: Indicator, region_name: str, availability: pd.Data
     layers : pandas.DataFrame
         The ``layers`` table.
     """
-    text = (f"*{indicator.question}*  \n**Formula:** {indicator.formula}.  \n"
-            f"**Unit:** {indicator.unit}; higher is {HIGHER_IS[indicator.direction]}.  \n"
-            f"**Source:** {indicator.source}.")
+    direction = (HIGHER_IS_ES if lang == "es" else HIGHER_IS)[indicator.direction]
+    text = t("*{question}*  \n**Formula:** {formula}.  \n**Unit:** {unit}; higher is {direction}.  \n"
+             "**Source:** {source}.", lang, question=indicator.question_in(lang),
+             formula=indicator.formula, unit=indicator.unit, direction=direction,
+             source=indicator.source)
     if indicator.index is not None:
-        text += f"  \n**Method followed:** {indicator.index.reference}."
+        text += "  \n" + t("**Method followed:** {reference}.", lang,
+                           reference=indicator.index.reference)
     if indicator.id not in availability.index:
         return text
     row = availability.loc[indicator.id]
     region_name = escape_markdown(region_name)
     if not bool(row["available"]):
-        return text + (f"\n\n**In {region_name}:** not available: none of the loaded files has "
-                       f"what it needs. It comes from {suppliers(indicator)}.")
+        return text + "\n\n" + t("**In {region}:** not available: none of the loaded files has what "
+                                  "it needs. It comes from {suppliers}.", lang, region=region_name,
+                                  suppliers=suppliers(indicator))
     by_id = layers.set_index("layer_id")
     if pd.notna(row["layer_id"]) and int(row["layer_id"]) in by_id.index:
         layer = by_id.loc[int(row["layer_id"])].map(escape_markdown)
-        return text + (f"\n\n**In {region_name}:** from *{layer['title']}*, {layer['vintage']} "
-                       f"({layer['publisher']}, {layer['licence']}); method: "
-                       f"{row['method']}. {row['detail']}")
-    return text + f"\n\n**In {region_name}:** {row['method']}. {row['detail']}"
+        return text + "\n\n" + t("**In {region}:** from *{title}*, {vintage} ({publisher}, "
+                                  "{licence}); method: {method}. {detail}", lang, region=region_name,
+                                  title=layer["title"], vintage=layer["vintage"],
+                                  publisher=layer["publisher"], licence=layer["licence"],
+                                  method=row["method"], detail=row["detail"])
+    return text + "\n\n" + t("**In {region}:** {method}. {detail}", lang, region=region_name,
+                              method=row["method"], detail=row["detail"])
 
 
 def suppliers(indicator: Indicator, limit: int = 4) -> str:
