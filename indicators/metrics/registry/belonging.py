@@ -144,7 +144,7 @@ INDICATORS: tuple[Indicator, ...] = (
           f"{ACS}, table C16002 (or CDC SVI E_LIMENG: people 5+ who speak English less than well)",
           caveats="From CDC SVI the share is of people aged 5+, not households. " + SVI_NOTE,
           published="share_limited_english_hh",
-          es=Texts("Poco inglés",
+          es=Texts("Hogares con poco inglés",
                    "¿En cuántos hogares se habla poco inglés?",
                    "el {value} de los hogares hablan poco inglés")),
     Indicator(

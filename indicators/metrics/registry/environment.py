@@ -73,7 +73,7 @@ INDICATORS: tuple[Indicator, ...] = (
           "trees shade {value} of the land", "tree_canopy_pct", "%", "percent_points",
           "higher_better", "USFS / NLCD tree canopy cover (or the region's land-cover layer)",
           caveats="Population-weighted: the canopy where people live.",
-          es=Texts("Árboles",
+          es=Texts("Sombra de árboles",
                    "¿Qué parte de la zona tiene sombra de árboles?",
                    "los árboles dan sombra al {value} del terreno")),
     mean("impervious", "Paved surfaces", "How much of the land is paved or built over?",
