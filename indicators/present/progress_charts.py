@@ -1,7 +1,8 @@
 """Plotly figures of certification progress (no Streamlit): the portfolio's stage funnel, a
 target's observations against its path, and a project's timeline. Colours are the Okabe-Ito
-colour-blind-safe set. Names, notes and units from the records are shown through
-:func:`~indicators.present.charts.chart_text`.
+colour-blind-safe set (the timeline's kinds of event also differ by marker shape). Names, notes
+and units from the records are shown through :func:`~indicators.present.charts.chart_text`.
+Each figure has a title, and a ``*_summary`` says in one sentence what it shows.
 """
 
 from __future__ import annotations
@@ -32,7 +33,23 @@ def stage_funnel(stages: list[str], reached: list[int], colours: list[str]) -> g
         connector={"line": {"color": "#cccccc"}},
         hovertemplate="%{y}: %{x} projects have reached it<extra></extra>",
     ))
-    return layout(fig, 320)
+    return layout(fig, 340, "Projects that have reached each stage")
+
+
+def funnel_summary(stages: list[str], reached: list[int]) -> str:
+    """What :func:`stage_funnel` shows, in one sentence.
+
+    >>> funnel_summary(["Formation", "Roadmap", "Performance"], [5, 2, 0])
+    'Of the projects, 5 have reached Formation, 2 Roadmap and 0 Performance.'
+    >>> funnel_summary([], [])
+    'No stage to show.'
+    """
+    if not stages:
+        return "No stage to show."
+    parts = [f"{n} {'has' if n == 1 else 'have'} reached {s}" if i == 0 else f"{n} {s}"
+             for i, (s, n) in enumerate(zip(stages, reached, strict=True))]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return f"Of the projects, {listed}."
 
 
 def target_tracker(target: pd.Series, observations: pd.DataFrame) -> go.Figure:
@@ -86,6 +103,43 @@ def project_timeline(timeline: pd.DataFrame, today: str) -> go.Figure:
             hovertemplate="%{x|%d %b %Y}: %{text}<extra></extra>"))
     fig.add_vline(x=today, line_dash="dot", line_color="#555")
     fig.update_layout(showlegend=True, legend={"orientation": "h", "y": -0.25})
-    fig = layout(fig, 320)
+    fig = layout(fig, 340, "The project's dated events (dotted line: today)")
     fig.update_layout(showlegend=True)
     return fig
+
+
+#: A timeline's kinds of event, as a sentence counts them (singular, plural).
+EVENT_WORDS = {"registered": ("registration", "registrations"),
+               "submitted": ("submission", "submissions"), "review": ("review", "reviews"),
+               "reached": ("stage reached", "stages reached"), "deadline": ("deadline", "deadlines")}
+
+
+def timeline_summary(timeline: pd.DataFrame, today: str) -> str:
+    """What :func:`project_timeline` shows, in one sentence: how many events of each kind,
+    from when to when, and the next deadline after ``today`` (ISO date).
+
+    >>> events = pd.DataFrame({"on": ["2023-03-01", "2023-09-10", "2024-01-05", "2026-12-01"],
+    ...                        "kind": ["registered", "submitted", "reached", "deadline"],
+    ...                        "stage": ["formation", "formation", "formation", "roadmap"]})
+    >>> print(timeline_summary(events, "2026-06-01"))  # doctest: +NORMALIZE_WHITESPACE
+    4 dated events from 1 March 2023 to 1 December 2026: 1 registration, 1 submission, 1 stage
+    reached and 1 deadline; the next deadline is 1 December 2026 (Roadmap).
+    """
+    if timeline.empty:
+        return "No dated events yet."
+    on = pd.to_datetime(timeline["on"].astype(str))
+    counts = timeline["kind"].value_counts()
+    parts = [f"{counts[k]} {words[0] if counts[k] == 1 else words[1]}"
+             for k, words in EVENT_WORDS.items() if k in counts]
+    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+    def day(d: pd.Timestamp) -> str:
+        return f"{d.day} {d:%B %Y}"
+
+    ahead = timeline[(timeline["kind"] == "deadline") & (on >= pd.Timestamp(today))]
+    after = on[ahead.index]
+    nxt = ("" if ahead.empty else
+           f"; the next deadline is {day(after.min())} "
+           f"({str(ahead.loc[after.idxmin(), 'stage']).replace('_', ' ').title()})")
+    events = "dated event" if len(timeline) == 1 else "dated events"
+    return f"{len(timeline)} {events} from {day(on.min())} to {day(on.max())}: {listed}{nxt}."
