@@ -2,7 +2,9 @@
 upload a boundary, combine tracts or districts) and the area they make.
 
 The area lives only in the URL (``area`` and ``name`` for a polygon, ``units`` and ``parts`` for
-a union), so a copied link reopens it; nothing a visitor draws or uploads is stored.
+a union), so a copied link reopens it; nothing a visitor draws or uploads is stored. Everything
+here is said in the reader's language (:mod:`ui.language`); an area with no name of its own is
+"your area" in the URL whatever the language, and "tu zona" on a Spanish page.
 """
 
 from __future__ import annotations
@@ -19,11 +21,23 @@ from indicators.present import areas, queries
 from indicators.present.formatting import escape_markdown
 from indicators.store.areas import area_changes
 from ui.data import load, profiler
+from ui.language import DEFAULT, KEY, tr
 
+#: The ways to make an area (``how``), each label translated where it is shown.
 HOW = {"draw": "Draw it on the map", "upload": "Upload a boundary",
        "combine": "Combine tracts or districts"}
-#: The name of an area with none of its own, as the cards say it ("In your area, ...").
+#: The name of an area with none of its own, as the cards say it ("In your area, ..."), in the
+#: URL; the page shows it in the reader's language (:func:`your_area`).
 YOUR_AREA = "your area"
+
+
+def _lang() -> str:
+    return st.session_state.get(KEY, DEFAULT)
+
+
+def your_area() -> str:
+    """:data:`YOUR_AREA` in the reader's language ("tu zona")."""
+    return tr("your area")
 
 
 @dataclass
@@ -43,7 +57,7 @@ class OwnArea:
 
 def how_select() -> str:
     """How the area is made (``how`` in the URL)."""
-    chosen = st.radio("Make your area", list(HOW), format_func=HOW.get, key="how",
+    chosen = st.radio(tr("Make your area"), list(HOW), format_func=lambda how: tr(HOW[how]), key="how",
                       horizontal=True, bind="query-params")
     return chosen or "draw"
 
@@ -70,39 +84,41 @@ def toggle_unit(geoid: str) -> None:
 def upload_box() -> list[str]:
     """The upload control: a boundary file read safely (nothing stored); its feature, chosen by
     name when it holds several, becomes the area (in the URL). Returns notes to show."""
-    file = st.file_uploader("A boundary file: GeoJSON, a zipped shapefile or a GeoPackage",
+    file = st.file_uploader(tr("A boundary file: GeoJSON, a zipped shapefile or a GeoPackage"),
                             type=["geojson", "json", "zip", "gpkg"], key="upload")
     if file is None:
         return []
-    crs = st.text_input("Its coordinate system, if the file does not say (e.g. EPSG:2240)",
+    crs = st.text_input(tr("Its coordinate system, if the file does not say (e.g. EPSG:2240)"),
                         key="upload_crs") or None
     try:
         upload = read_upload(file.getvalue(), file.name, crs=crs)
     except UploadError as exc:
-        st.error(escape_markdown(str(exc)), icon=":material/error:")
+        st.error(escape_markdown(areas.said(exc.message, _lang())), icon=":material/error:")
         return []
     names = list(upload.areas["name"])
     index = 0
     if len(names) > 1:
-        chosen = st.selectbox("The file holds several areas: which one?", names, key="upload_pick")
+        chosen = st.selectbox(tr("The file holds several areas: which one?"), names, key="upload_pick")
         index = names.index(chosen)
     row = upload.areas.iloc[index]
     text = areas.encode_area(row.geometry)
     if st.query_params.get("area") != text:
         st.query_params["area"] = text
         st.query_params["name"] = str(row["name"])
-    return list(upload.notes)
+    return [areas.said(note, _lang()) for note in upload.notes]
 
 
 def combine_box(district_names: dict[str, str], unit_names: dict[str, str]) -> None:
     """Districts and tracts to combine (``parts`` and ``units`` in the URL); a click on a tract
     of the map adds or removes it."""
     left, right = st.columns(2)
-    left.multiselect("Districts", list(district_names), format_func=district_names.get, key="parts",
-                     bind="query-params")
-    right.multiselect("Tracts (or click them on the map)", list(unit_names),
+    # English keeps Streamlit's own placeholder ("Choose options").
+    placeholder = tr("Choose options") if _lang() != DEFAULT else None
+    left.multiselect(tr("Districts"), list(district_names), format_func=district_names.get, key="parts",
+                     bind="query-params", placeholder=placeholder)
+    right.multiselect(tr("Tracts (or click them on the map)"), list(unit_names),
                       format_func=lambda g: f"{unit_names.get(g, g)} ({g})", key="units",
-                      bind="query-params")
+                      bind="query-params", placeholder=placeholder)
 
 
 def current_area(how: str, period: str) -> OwnArea | None:
@@ -113,28 +129,31 @@ def current_area(how: str, period: str) -> OwnArea | None:
             parts = [str(p) for p in st.session_state.get("parts") or []]
             units = [str(u) for u in st.session_state.get("units") or []]
             if not parts and not units:
-                st.info("Pick districts or tracts above, or click tracts on the map, to combine them.")
+                st.info(tr("Pick districts or tracts above, or click tracts on the map, to combine "
+                           "them."))
                 return None
+            mine = your_area()
             frames = []
             if parts:
-                frames.append(areas.union_of(load(queries.districts_geo), "district_id", parts, YOUR_AREA))
+                frames.append(areas.union_of(load(queries.districts_geo), "district_id", parts, mine))
             if units:
-                frames.append(areas.union_of(load(queries.unit_shapes, period), "geoid", units, YOUR_AREA))
+                frames.append(areas.union_of(load(queries.unit_shapes, period), "geoid", units, mine))
             combined = gpd.GeoDataFrame(
-                {"name": [YOUR_AREA]}, crs=frames[0].crs,
+                {"name": [mine]}, crs=frames[0].crs,
                 geometry=[gpd.GeoSeries([f.geometry.iloc[0] for f in frames], crs=frames[0].crs)
                           .union_all()])
-            return OwnArea(combined, YOUR_AREA)
+            return OwnArea(combined, mine)
         text = st.query_params.get("area")
         if not text:
-            st.info("Draw your area on the map with the polygon tool (the pentagon button at its "
-                    "top left): click each corner, then the first one again to close it."
-                    if how == "draw" else "Upload a file above to see its area's profile.")
+            st.info(tr("Draw your area on the map with the polygon tool (the pentagon button at its "
+                       "top left): click each corner, then the first one again to close it.")
+                    if how == "draw" else tr("Upload a file above to see its area's profile."))
             return None
         name = (st.query_params.get("name") or YOUR_AREA)[:120]
+        name = your_area() if name == YOUR_AREA else name
         return OwnArea(areas.one_area(areas.decode_area(text), name), name)
     except AreaError as exc:
-        st.warning(escape_markdown(str(exc)), icon=":material/warning:")
+        st.warning(escape_markdown(areas.said(exc.message, _lang())), icon=":material/warning:")
         return None
 
 
@@ -146,6 +165,6 @@ def profile(area: OwnArea, period: str, since: str | None) -> tuple[AreaProfile,
         moved = (area_changes(profiler(since), profiler(period), area.frame).set_index("indicator_id")
                  if since else None)
     except AreaError as exc:
-        st.warning(escape_markdown(str(exc)), icon=":material/warning:")
+        st.warning(escape_markdown(areas.said(exc.message, _lang())), icon=":material/warning:")
         return None
     return made, moved

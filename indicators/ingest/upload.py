@@ -35,6 +35,7 @@ from indicators.ingest.files import GEOMETRY_READ_ERRORS
 # Private but small and pure: uploads are repaired exactly as the region's own layers are.
 from indicators.ingest.geography import _polygonal
 from indicators.ingest.text import parse_json, unicode_bom
+from indicators.metrics.areas import Message
 from indicators.problems import LayerError, sample_list
 
 #: The most points (vertices) an upload keeps; more are simplified away, so the map stays fast.
@@ -48,8 +49,10 @@ NAME_FIELDS = ("name", "NAME", "Name", "NAMELSAD", "label", "title", "id")
 _GDAL_ERRORS = (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError)
 _GEOJSON_TYPES = {"FeatureCollection", "Feature", "Point", "MultiPoint", "LineString",
                   "MultiLineString", "Polygon", "MultiPolygon", "GeometryCollection"}
-_CRS_EXAMPLES = "for example EPSG:4326 for longitude/latitude, EPSG:2240 for Georgia West State Plane feet"
-_KIND_WORDS = {"Point": "points", "MultiPoint": "points", "LineString": "lines", "MultiLineString": "lines"}
+_CRS_EXAMPLES = Message("for example EPSG:4326 for longitude/latitude, EPSG:2240 for Georgia West "
+                        "State Plane feet")
+_KIND_WORDS = {"Point": Message("points"), "MultiPoint": Message("points"),
+               "LineString": Message("lines"), "MultiLineString": Message("lines")}
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,12 +61,18 @@ class Upload:
 
     #: ``name`` (plain text, unique) and ``geometry`` (valid (Multi)Polygon), EPSG:4326, file order.
     areas: gpd.GeoDataFrame
-    #: Plain sentences for the page: what was repaired, simplified or left out.
+    #: Plain sentences for the page: what was repaired, simplified or left out (each a
+    #: :class:`~indicators.metrics.areas.Message`, which a page can translate).
     notes: tuple[str, ...] = ()
 
 
 class UploadError(Exception):
-    """An upload that cannot be used; ``str(exc)`` says in one sentence what is wrong and the fix."""
+    """An upload that cannot be used; ``str(exc)`` says in one sentence what is wrong and the fix,
+    and ``message`` the same as a :class:`~indicators.metrics.areas.Message` (for a translation)."""
+
+    def __init__(self, template: str, /, **values: object) -> None:
+        self.message = Message(template, **values)
+        super().__init__(str(self.message))
 
 
 def read_upload(data: bytes, filename: str, *, crs: str | None = None, name_field: str | None = None,
@@ -101,9 +110,9 @@ def read_upload(data: bytes, filename: str, *, crs: str | None = None, name_fiel
     """
     limit = config.max_upload_bytes() if max_bytes is None else max_bytes
     if len(data) > limit:
-        raise UploadError(f"The file is {zips.megabytes(len(data))}; the limit is "
-                          f"{zips.megabytes(limit)}: upload only your area's outline, or simplify it "
-                          "(QGIS: Vector > Geometry Tools).")
+        raise UploadError("The file is {size}; the limit is {limit}: upload only your area's outline, "
+                          "or simplify it (QGIS: Vector > Geometry Tools).",
+                          size=Message(zips.megabytes(len(data))), limit=Message(zips.megabytes(limit)))
     if not data:
         raise UploadError("The file is empty (0 bytes): upload it again.")
     with tempfile.TemporaryDirectory(prefix="jc-upload-") as tmp:
@@ -145,21 +154,22 @@ def _read(data: bytes, filename: str, folder: Path, limit: int) -> tuple[gpd.Geo
         path = folder / "upload.geojson"
         path.write_bytes(data)
     elif (encoding := unicode_bom(data)) is not None:
-        raise _unreadable(f"it is saved as {encoding.upper()} text and GeoJSON must be UTF-8, so export "
-                          "the layer again as GeoJSON, or save it as UTF-8 in a text editor")
+        raise _unreadable(Message("it is saved as {encoding} text and GeoJSON must be UTF-8, so export "
+                                  "the layer again as GeoJSON, or save it as UTF-8 in a text editor",
+                                  encoding=encoding.upper()))
     elif PurePosixPath(filename.replace("\\", "/")).suffix.lower() in (".shp", ".shx", ".dbf", ".prj"):
         raise UploadError("A shapefile's parts cannot be read one at a time: put the .shp, .shx, "
                           ".dbf and .prj of the same name into one .zip and upload the .zip.")
     else:
-        raise _unreadable("it is none of those, so check you chose the right file (a .geojson, a "
-                          ".zip holding a shapefile, or a .gpkg)")
+        raise _unreadable(Message("it is none of those, so check you chose the right file (a .geojson, a "
+                          ".zip holding a shapefile, or a .gpkg)"))
     try:
         return gpd.read_file(path, layer=layer, engine="pyogrio"), missing_prj
     except UnicodeDecodeError as exc:
-        raise _unreadable("its names or other text are not UTF-8, so export it again with the "
-                          "encoding set to UTF-8") from exc
+        raise _unreadable(Message("its names or other text are not UTF-8, so export it again with the "
+                          "encoding set to UTF-8")) from exc
     except GEOMETRY_READ_ERRORS as exc:  # GDAL's words name the temporary path; they stay in the chain
-        raise _unreadable("its contents are damaged, so export it again") from exc
+        raise _unreadable(Message("its contents are damaged, so export it again")) from exc
 
 
 def _check_geojson(data: bytes) -> None:
@@ -167,15 +177,15 @@ def _check_geojson(data: bytes) -> None:
     try:
         document = parse_json(data.decode("utf-8-sig", errors="replace"))
     except LayerError as exc:
-        raise _unreadable(f"{exc.message}; {exc.fix.rstrip('.')}") from None
+        raise _unreadable(Message("{problem}; {fix}", problem=exc.message, fix=exc.fix.rstrip("."))) from None
     except RecursionError:
-        raise _unreadable("its JSON is nested far too deeply to be a map layer") from None
+        raise _unreadable(Message("its JSON is nested far too deeply to be a map layer")) from None
     kind = document.get("type") if isinstance(document, dict) else None
     if kind not in _GEOJSON_TYPES:
-        found = repr(str(kind)[:40]) if kind is not None else "missing"
+        found = repr(str(kind)[:40]) if kind is not None else Message("missing")
         raise UploadError('The file is JSON but not GeoJSON (whose "type" is "FeatureCollection", '
-                          f'"Feature" or a geometry; this file\'s is {found}): export the layer as '
-                          "GeoJSON from your map program, or draw it at geojson.io.")
+                          '"Feature" or a geometry; this file\'s is {found}): export the layer as '
+                          "GeoJSON from your map program, or draw it at geojson.io.", found=found)
 
 
 def _unpack_shapefile(data: bytes, folder: Path, limit: int) -> tuple[Path, str | None]:
@@ -189,9 +199,9 @@ def _unpack_shapefile(data: bytes, folder: Path, limit: int) -> tuple[Path, str 
             missing = [PurePosixPath(stem + s).name for s in (".shx", ".dbf")
                        if (stem + s).lower() not in parts]
             if missing:
-                raise UploadError(f"The shapefile in the .zip is incomplete ({', '.join(missing)} "
-                                  "missing): zip it again with every file of the same name (.shp, "
-                                  ".shx, .dbf and .prj).")
+                raise UploadError("The shapefile in the .zip is incomplete ({missing} missing): zip it "
+                                  "again with every file of the same name (.shp, .shx, .dbf and "
+                                  ".prj).", missing=", ".join(missing))
             for suffix in (".shp", ".shx", ".dbf", ".prj", ".cpg"):
                 if (info := parts.get((stem + suffix).lower())) is not None:
                     with archive.open(info) as source, (folder / f"upload{suffix}").open("wb") as out:
@@ -199,8 +209,8 @@ def _unpack_shapefile(data: bytes, folder: Path, limit: int) -> tuple[Path, str 
     except zips.ArchiveError as exc:
         raise UploadError(str(exc)) from None
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        raise _unreadable("the .zip is damaged, locked or packed in a way this page cannot open, "
-                          "so zip the files again") from exc
+        raise _unreadable(Message("the .zip is damaged, locked or packed in a way this page cannot open, "
+                          "so zip the files again")) from exc
     has_prj = (stem + ".prj").lower() in parts
     return folder / "upload.shp", None if has_prj else PurePosixPath(shp.filename).name
 
@@ -210,11 +220,12 @@ def _gpkg_layer(path: Path) -> str:
     try:
         layers = [(str(name), kind) for name, kind in pyogrio.list_layers(path)]
     except _GDAL_ERRORS as exc:
-        raise _unreadable("the GeoPackage is damaged, so export it again") from exc
+        raise _unreadable(Message("the GeoPackage is damaged, so export it again")) from exc
     areas = [name for name, kind in layers if kind and ("Polygon" in kind or "Surface" in kind)]
     if len(areas) > 1:
-        raise UploadError(f"The GeoPackage holds {len(areas)} layers of areas ({sample_list(areas)}), "
-                          "so it is not clear which is yours: save that layer alone and upload it.")
+        raise UploadError("The GeoPackage holds {count} layers of areas ({layers}), so it is not clear "
+                          "which is yours: save that layer alone and upload it.", count=len(areas),
+                          layers=sample_list(areas))
     if not (mapped := areas or [name for name, kind in layers if kind]):
         raise UploadError("The GeoPackage holds no map layer, only tables: save the layer of your "
                           "area into it, or export that layer as GeoJSON.")
@@ -229,14 +240,18 @@ def _polygon_features(frame: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataF
     kinds = frame.geometry.geom_type.to_numpy()
     polygonal = ~empty & np.isin(kinds, ["Polygon", "MultiPolygon"])
     other = ~empty & ~polygonal
-    words = " and ".join(sorted({_KIND_WORDS.get(str(k), f"{k} features") for k in kinds[other]}))
+    words = _and(sorted({_KIND_WORDS.get(str(k), Message("{kind} features", kind=str(k)))
+                         for k in kinds[other]}))
     if not polygonal.any():
-        raise UploadError(f"The file holds {words}, not areas: draw or upload the outline of the "
-                          "area (a polygon).")
+        raise UploadError("The file holds {words}, not areas: draw or upload the outline of the area "
+                          "(a polygon).", words=words)
     if n := int(empty.sum()):
-        notes.append(f"Left out {_count(n, 'feature')} with no geometry.")
+        notes.append(_count(n, "Left out {n:,} feature with no geometry.",
+                            "Left out {n:,} features with no geometry."))
     if n := int(other.sum()):
-        notes.append(f"Left out {_count(n, 'non-area feature')} ({words}); only areas are profiled.")
+        notes.append(_count(n, "Left out {n:,} non-area feature ({words}); only areas are profiled.",
+                            "Left out {n:,} non-area features ({words}); only areas are profiled.",
+                            words=words))
     return frame[polygonal].reset_index(drop=True)
 
 
@@ -244,24 +259,25 @@ def _to_storage_crs(frame: gpd.GeoDataFrame, crs: str | None, no_prj: str | None
     """Place the coordinates (declared, else ``crs``), check they can be, and reproject."""
     if frame.crs is None:
         if crs is None and no_prj:
-            raise UploadError(f"The shapefile {no_prj} has no .prj file, so its coordinate system is "
+            raise UploadError("The shapefile {file} has no .prj file, so its coordinate system is "
                               "unknown: add the .prj from the same download, or choose the coordinate "
-                              f"system ({_CRS_EXAMPLES}).")
+                              "system ({examples}).", file=no_prj, examples=_CRS_EXAMPLES)
         if crs is None:
             raise UploadError("The file does not say which coordinate system its coordinates are "
-                              f"in, so they cannot be placed: choose it ({_CRS_EXAMPLES}).")
+                              "in, so they cannot be placed: choose it ({examples}).",
+                              examples=_CRS_EXAMPLES)
         try:
             frame = frame.set_crs(crs.strip())
         except CRSError:
-            raise UploadError(f"The coordinate system {crs[:40]!r} is not one this page knows: choose "
-                              f"one by its EPSG code ({_CRS_EXAMPLES}).") from None
+            raise UploadError("The coordinate system {crs!r} is not one this page knows: choose one by "
+                              "its EPSG code ({examples}).", crs=crs[:40], examples=_CRS_EXAMPLES) from None
     x0, y0, x1, y1 = frame.total_bounds
     if frame.crs.is_geographic and (max(-x0, x1) > 180 or max(-y0, y1) > 90):
-        raise UploadError(f"The coordinates are declared as longitude/latitude ({frame.crs.to_string()}) "
-                          f"but run from {_plain(x0)} to {_plain(x1)} across and {_plain(y0)} to "
-                          f"{_plain(y1)} up, which no longitude or latitude can: export the file again in "
-                          "its real coordinate system (with a shapefile, include the .prj that came with "
-                          "it).")
+        raise UploadError("The coordinates are declared as longitude/latitude ({crs}) but run from "
+                          "{x0} to {x1} across and {y0} to {y1} up, which no longitude or latitude "
+                          "can: export the file again in its real coordinate system (with a shapefile, "
+                          "include the .prj that came with it).", crs=frame.crs.to_string(),
+                          x0=_plain(x0), x1=_plain(x1), y0=_plain(y0), y1=_plain(y1))
     frame = frame.to_crs(config.STORAGE_CRS)
     x0, y0, x1, y1 = frame.total_bounds
     if not (np.isfinite([x0, y0, x1, y1]).all() and max(-x0, x1) <= 180 and max(-y0, y1) <= 90):
@@ -282,10 +298,12 @@ def _repaired(frame: gpd.GeoDataFrame, notes: list[str]) -> gpd.GeoDataFrame:
         raise UploadError("No area is left once the file's outlines are repaired (they enclose no "
                           "area): draw the outline again as one closed shape.")
     if n := int(invalid.sum() - lost.sum()):
-        notes.append(f"Repaired {_count(n, 'area')} with crossing edges or other outline errors; "
-                     "check the shape on the map.")
+        notes.append(_count(n, "Repaired {n:,} area with crossing edges or other outline errors; "
+                            "check the shape on the map.", "Repaired {n:,} areas with crossing edges "
+                            "or other outline errors; check the shape on the map."))
     if n := int(lost.sum()):
-        notes.append(f"Left out {_count(n, 'outline')} enclosing no area once repaired.")
+        notes.append(_count(n, "Left out {n:,} outline enclosing no area once repaired.",
+                            "Left out {n:,} outlines enclosing no area once repaired."))
     frame = frame.set_geometry(gpd.GeoSeries(geometry, index=frame.index, crs=frame.crs))
     return frame[~lost].reset_index(drop=True)
 
@@ -302,12 +320,15 @@ def _simplified(geometry: np.ndarray, notes: list[str]) -> np.ndarray:
             break
         tolerance *= 2
     else:
-        raise UploadError(f"The file has {before:,} points in {len(geometry):,} areas, too many to "
-                          f"simplify under the {MAX_VERTICES:,} this page works with: upload fewer "
-                          "areas at a time.")
-    notes.append(f"The {'outline was' if len(geometry) == 1 else 'outlines were'} simplified from "
-                 f"{before:,} to {after:,} points (edges moved by up to about {tolerance * 111_320:,.0f} "
-                 f"m) to stay under {MAX_VERTICES:,}; the profile uses the simplified outline.")
+        raise UploadError("The file has {points:,} points in {count:,} areas, too many to simplify "
+                          "under the {most:,} this page works with: upload fewer areas at a time.",
+                          points=before, count=len(geometry), most=MAX_VERTICES)
+    notes.append(_count(len(geometry), "The outline was simplified from {before:,} to {after:,} points "
+                        "(edges moved by up to about {metres:,.0f} m) to stay under {most:,}; the "
+                        "profile uses the simplified outline.", "The outlines were simplified from "
+                        "{before:,} to {after:,} points (edges moved by up to about {metres:,.0f} m) to "
+                        "stay under {most:,}; the profile uses the simplified outline.", before=before,
+                        after=after, metres=tolerance * 111_320, most=MAX_VERTICES))
     return simplified
 
 
@@ -317,9 +338,10 @@ def _name_field(frame: gpd.GeoDataFrame, name_field: str | None) -> str | None:
         return next((f for f in NAME_FIELDS if f in fields), None)
     if name_field in fields:
         return name_field
-    listed = f"its fields are {sample_list(fields, 10)}" if fields else "it has no fields"
-    raise UploadError(f"The file has no field named {name_field[:60]!r} ({listed}): choose one of "
-                      "its fields for the names, or none to number the areas.")
+    listed = (Message("its fields are {fields}", fields=sample_list(fields, 10)) if fields
+              else Message("it has no fields"))
+    raise UploadError("The file has no field named {field!r} ({listed}): choose one of its fields for "
+                      "the names, or none to number the areas.", field=name_field[:60], listed=listed)
 
 
 def _names(values: Iterable[object]) -> list[str]:
@@ -345,14 +367,23 @@ def _text(value: object) -> str:
     return "" if value is None or value is pd.NA or value is pd.NaT else str(value)
 
 
-def _unreadable(why: str) -> UploadError:
-    return UploadError(f"The file could not be read as GeoJSON, a zipped shapefile or a GeoPackage: {why}.")
+def _unreadable(why: Message) -> UploadError:
+    return UploadError("The file could not be read as GeoJSON, a zipped shapefile or a GeoPackage: "
+                       "{why}.", why=why)
 
 
-def _plain(value: float) -> str:
+def _plain(value: float) -> Message:
     """A coordinate for a sentence: ``2,200,000``, or ``1e+300`` when far too long to print whole."""
-    return f"{value:,.0f}" if abs(value) < 1e12 else f"{value:.3g}"
+    return Message("{v:,.0f}" if abs(value) < 1e12 else "{v:.3g}", v=float(value))
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n:,} {noun}" if n == 1 else f"{n:,} {noun}s"
+def _count(n: int, one: str, many: str, **values: object) -> Message:
+    """The sentence for one thing, or for ``n`` of them (``{n}`` in both)."""
+    return Message(one if n == 1 else many, n=n, **values)
+
+
+def _and(words: list[Message]) -> Message:
+    """``a``, ``a and b``, ``a and b and c``... as one message."""
+    if len(words) <= 1:
+        return words[0] if words else Message("")
+    return Message("{first} and {last}", first=_and(words[:-1]), last=words[-1])

@@ -49,8 +49,34 @@ PARALLEL_AREAS = 100
 MAX_THREADS = 8
 
 
+class Message(str):
+    """A sentence in English that keeps its template and values, so a page can say it in the
+    reader's language (:func:`indicators.present.areas.said`); as text it is the English.
+
+    A value may itself be a :class:`Message` (a part of the sentence, translated with it).
+
+    >>> said = Message("The file has {points:,} points.", points=1200)
+    >>> said, said.template, said.values
+    ('The file has 1,200 points.', 'The file has {points:,} points.', {'points': 1200})
+    """
+
+    template: str
+    values: dict[str, object]
+
+    def __new__(cls, template: str, /, **values: object) -> Message:
+        """The English: ``template`` with ``values`` filled in (as :meth:`str.format`)."""
+        message = super().__new__(cls, template.format(**values) if values else template)
+        message.template, message.values = template, values
+        return message
+
+
 class AreaError(ValueError):
-    """An area that cannot be profiled; ``str()`` is one plain sentence with the fix."""
+    """An area that cannot be profiled; ``str()`` is one plain sentence with the fix, and
+    ``message`` the same as a :class:`Message` (its template and values, for a translation)."""
+
+    def __init__(self, template: str, /, **values: object) -> None:
+        self.message = Message(template, **values)
+        super().__init__(str(self.message))
 
 
 @dataclass(frozen=True)
@@ -192,8 +218,13 @@ def profile_areas(inputs: Inputs, composites: UnitComposites, index: UnitIndex,
     empty = np.asarray(weights.matrix.sum(axis=1)).ravel() <= 0
     skipped: tuple[str, ...] = ()
     if empty.any() and (not skip_empty or empty.all()):
-        raise AreaError(f"{_names(ids, empty)} covers no census tract of {region_name}: "
-                        "draw or upload an area inside the region.")
+        chosen = [ids[i] for i in np.flatnonzero(empty)]
+        if len(chosen) == 1:
+            raise AreaError("The area {name!r} covers no census tract of {region}: draw or upload "
+                            "an area inside the region.", name=chosen[0], region=region_name)
+        raise AreaError("{count} areas ({names}) covers no census tract of {region}: draw or "
+                        "upload an area inside the region.", count=len(chosen),
+                        names=", ".join(repr(c) for c in chosen[:3]), region=region_name)
     if empty.any():
         skipped = tuple(ids[i] for i in np.flatnonzero(empty))
         keep = ~empty
@@ -299,9 +330,3 @@ def _in_threads(shares: Callable[[np.ndarray, int], tuple[np.ndarray, ...]],
         parts = list(pool.map(lambda i: shares(areas[starts[i]:starts[i + 1]], starts[i]),
                               range(workers)))
     return tuple(np.concatenate(column) for column in zip(*parts, strict=True))
-
-
-def _names(ids: list[str], mask: np.ndarray) -> str:
-    chosen = [ids[i] for i in np.flatnonzero(mask)]
-    return (f"The area {chosen[0]!r}" if len(chosen) == 1 else
-            f"{len(chosen)} areas ({', '.join(repr(c) for c in chosen[:3])})")

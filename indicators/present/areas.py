@@ -13,6 +13,8 @@ link stays short enough to copy; a union as the list of unit GEOIDs or district 
 
 from __future__ import annotations
 
+from string import Formatter
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -20,8 +22,9 @@ import shapely
 from shapely.geometry import MultiPolygon, Polygon
 
 from indicators.config import STORAGE_CRS
-from indicators.metrics.areas import TOUCHED, AreaError
+from indicators.metrics.areas import TOUCHED, AreaError, Message
 from indicators.present.formatting import escape_markdown
+from indicators.present.language import number_text, t
 
 #: The longest encoded polygon a link carries; longer outlines are simplified until they fit.
 MAX_AREA_CHARS = 6000
@@ -135,55 +138,113 @@ def one_area(geometry: shapely.Geometry, name: str) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame({"name": [name]}, geometry=[geometry], crs=STORAGE_CRS)
 
 
-def method_note(summary: pd.Series, region: str) -> str:
+def method_note(summary: pd.Series, region: str, lang: str = "en") -> str:
     """How the area's numbers were made, in plain words: areal weighting, the units used, how
     much of its population comes from units only partly inside, any part outside the region
     (Markdown: the region's name is escaped).
 
-    >>> note = method_note(pd.Series({"units": 5, "whole_units": 2, "population": 12400.0,
-    ...     "partial_population_share": 0.42, "outside_share": 0.0, "area_km2": 3.2}), "Sample City")
-    >>> note.split(". ")[1]
+    >>> summary = pd.Series({"units": 5, "whole_units": 2, "population": 12400.0,
+    ...     "partial_population_share": 0.42, "outside_share": 0.0, "area_km2": 3.2})
+    >>> method_note(summary, "Sample City").split(". ")[1]
     'It touches 5 census tracts, 2 of them wholly inside'
+    >>> method_note(summary, "Sample City", "es").split(". ")[0]
+    'Tu zona mide 3,2 km² y en ella viven unas 12.400 personas'
     """
+    def number(text: str) -> str:
+        return number_text(text, lang)
+
+    units, whole = int(summary["units"]), int(summary["whole_units"])
+    area = number(f"{summary['area_km2']:.1f}")
     parts = [
-        f"Your area covers {summary['area_km2']:.1f} km² and about "
-        f"{_people(summary['population'])} people",
-        f"It touches {int(summary['units'])} census tract{'s' if summary['units'] != 1 else ''}, "
-        f"{int(summary['whole_units'])} of them wholly inside",
-        "Each tract counts by the share of its area inside yours, assuming people are spread "
-        "evenly within a tract (areal weighting)",
+        t("Your area covers {area} km² and about an unknown number of people", lang, area=area)
+        if pd.isna(summary["population"]) else
+        t("Your area covers {area} km² and about {people} people", lang, area=area,
+          people=number(_people(summary["population"]))),
+        t("It touches {units} census tract, {whole} of them wholly inside", lang, units=units,
+          whole=whole) if units == 1 else
+        t("It touches {units} census tracts, {whole} of them wholly inside", lang,
+          units=number(f"{units:,}"), whole=number(f"{whole:,}")),
+        t("Each tract counts by the share of its area inside yours, assuming people are spread "
+          "evenly within a tract (areal weighting)", lang),
     ]
     partial = summary["partial_population_share"]
     if not pd.isna(partial) and partial > 0:
-        parts.append(f"{partial:.0%} of your area's people live in tracts only partly inside it, "
-                     "so their numbers are the least certain")
+        parts.append(t("{share} of your area's people live in tracts only partly inside it, so "
+                       "their numbers are the least certain", lang, share=number(f"{partial:.0%}")))
     outside = summary["outside_share"]
     if not pd.isna(outside) and outside >= 0.01:
-        parts.append(f"{outside:.0%} of your area lies outside {escape_markdown(region)}'s tracts, "
-                     "where we have no data: the profile is for the part inside")
+        parts.append(t("{share} of your area lies outside {region}'s tracts, where we have no "
+                       "data: the profile is for the part inside", lang,
+                       share=number(f"{outside:.0%}"), region=escape_markdown(region)))
     return ". ".join(parts) + "."
 
 
-#: Said instead of the tracts' table when an area touches only slivers of tracts.
-ONLY_SLIVERS = (f"Your area touches only slivers of tracts (each under {TOUCHED:.0%} of the tract "
-                "inside it), so no tract is listed; they still count by their share.")
+def only_slivers(lang: str = "en") -> str:
+    """Said instead of the tracts' table when an area touches only slivers of tracts.
+
+    >>> only_slivers("es")[:48]
+    'Tu zona solo toca pedacitos de secciones censale'
+    """
+    return t("Your area touches only slivers of tracts (each under {share} of the tract inside "
+             "it), so no tract is listed; they still count by their share.", lang,
+             share=number_text(f"{TOUCHED:.0%}", lang))
 
 
-def share_table(shares: pd.DataFrame, unit_names: pd.Series, population: pd.Series) -> pd.DataFrame:
+#: :func:`only_slivers` in English.
+ONLY_SLIVERS = only_slivers()
+
+
+def share_table(shares: pd.DataFrame, unit_names: pd.Series, population: pd.Series,
+                lang: str = "en") -> pd.DataFrame:
     """The tracts an area is made of: Tract, GEOID, Share inside, People counted (slivers under
     :data:`~indicators.metrics.areas.TOUCHED` of a tract, from outlines drawn apart, are left
-    out of the list; they still count)."""
+    out of the list; they still count), headed and written in ``lang``."""
     shares = shares[shares["weight"] >= TOUCHED]
     # As numbers even when no tract is left (an area touching only slivers): an empty mapped
     # column keeps the GEOIDs' text type.
     counted = pd.to_numeric(shares["geoid"].map(population), errors="coerce").fillna(0.0)
     people = counted.to_numpy(dtype=float) * shares["weight"].to_numpy(dtype=float)
+    whole = t("all", lang)
     return pd.DataFrame({
-        "Tract": shares["geoid"].map(unit_names).fillna(shares["geoid"]).to_numpy(),
+        t("Tract", lang): shares["geoid"].map(unit_names).fillna(shares["geoid"]).to_numpy(),
         "GEOID": shares["geoid"].to_numpy(),
-        "Share inside": [f"{w:.0%}" if w < 0.995 else "all" for w in shares["weight"]],
-        "People counted": [f"{p:,.0f}" for p in people],
+        t("Share inside", lang): [number_text(f"{w:.0%}", lang) if w < 0.995 else whole
+                                  for w in shares["weight"]],
+        t("People counted", lang): [number_text(f"{p:,.0f}", lang) for p in people],
     })
+
+
+def said(text: str, lang: str) -> str:
+    """A message for the page in ``lang``: a :class:`~indicators.metrics.areas.Message` (an
+    upload's or an area's error or note) translated whole, its values put back: messages within
+    it translated too, numbers written as ``lang`` writes them, names and other text from the
+    file as they are. Any other text is looked up as it is.
+
+    >>> from indicators.metrics.areas import Message
+    >>> said(Message("Left out {n:,} features with no geometry.", n=1200), "es")
+    'Se dejaron fuera 1.200 elementos sin geometría.'
+    >>> said(Message("Left out {n:,} features with no geometry.", n=1200), "en")
+    'Left out 1,200 features with no geometry.'
+    """
+    if lang == "en":
+        return str(text)
+    if not isinstance(text, Message):
+        return t(str(text), lang)
+    parts = []
+    for literal, field, spec, conversion in Formatter().parse(t(text.template, lang)):
+        parts.append(number_text(literal, lang))
+        if field is None:
+            continue
+        value = text.values[field]
+        if conversion:
+            value = {"r": repr, "s": str, "a": ascii}[conversion](value)
+        if isinstance(value, Message):
+            parts.append(said(value, lang))
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            parts.append(number_text(format(value, spec or ""), lang))
+        else:
+            parts.append(format(value, spec or ""))
+    return "".join(parts)
 
 
 def area_geojson(area: gpd.GeoDataFrame, values: pd.DataFrame) -> str:

@@ -7,10 +7,11 @@ import re
 import pandas as pd
 
 from indicators.present.formatting import escape_markdown
+from indicators.present.language import t
 
 
 def find_district(text: str, districts: pd.DataFrame, units: pd.DataFrame,
-                  crosswalk: pd.DataFrame) -> tuple[str | None, str]:
+                  crosswalk: pd.DataFrame, lang: str = "en") -> tuple[str | None, str]:
     """Resolve free text to a district.
 
     Parameters
@@ -24,6 +25,8 @@ def find_district(text: str, districts: pd.DataFrame, units: pd.DataFrame,
         ``geoid``, ``name`` of the units.
     crosswalk : pandas.DataFrame
         ``geoid``, ``district_id``, ``weight``: a tract belongs to the district holding most of it.
+    lang : str
+        The language of the message ("en" or "es").
 
     Returns
     -------
@@ -38,6 +41,8 @@ def find_district(text: str, districts: pd.DataFrame, units: pd.DataFrame,
     >>> c = pd.DataFrame({"geoid": ["99001010100"], "district_id": ["westside"], "weight": [1.0]})
     >>> find_district("101", d, u, c)
     ('westside', 'Census Tract 101 is mostly in Westside.')
+    >>> find_district("north", d, u, c, "es")
+    (None, 'Ningún distrito ni sección censal coincide con “north”.')
     """
     needle = text.strip().lower()
     if not needle:
@@ -47,21 +52,25 @@ def find_district(text: str, districts: pd.DataFrame, units: pd.DataFrame,
     partial = names[names["key"].str.contains(re.escape(needle), regex=True)]
     if len(exact) == 1 or len(partial) == 1:
         row = (exact if len(exact) == 1 else partial).iloc[0]
-        return str(row["district_id"]), f"Showing {escape_markdown(row['name'])}."
+        return str(row["district_id"]), t("Showing {district}.", lang,
+                                          district=escape_markdown(row["name"]))
     if len(partial) > 1:
-        return None, ("Several districts match: " + ", ".join(partial["name"].map(escape_markdown))
-                      + ". Type more.")
+        return None, t("Several districts match: {districts}. Type more.", lang,
+                       districts=", ".join(partial["name"].map(escape_markdown)))
     digits = re.sub(r"^(census\s+)?tract\s+", "", needle)
     unit_names = units["name"].str.lower().str.replace(r"^(census\s+)?tract\s+", "", regex=True)
     match = units[(units["geoid"] == digits) | (unit_names == digits)]
     if match.empty:
-        return None, f"No district or census tract matches “{escape_markdown(text.strip())}”."
+        return None, t("No district or census tract matches “{text}”.", lang,
+                       text=escape_markdown(text.strip()))
     unit = match.iloc[0]
     district_id = district_of_unit(str(unit["geoid"]), crosswalk)
     if district_id is None:
-        return None, f"{escape_markdown(unit['name'])} is outside the districts shown here."
+        return None, t("{tract} is outside the districts shown here.", lang,
+                       tract=escape_markdown(unit["name"]))
     district = districts.loc[districts["district_id"] == district_id, "name"].iloc[0]
-    return district_id, f"{escape_markdown(unit['name'])} is mostly in {escape_markdown(district)}."
+    return district_id, t("{tract} is mostly in {district}.", lang, tract=escape_markdown(unit["name"]),
+                          district=escape_markdown(district))
 
 
 def district_of_unit(geoid: str, crosswalk: pd.DataFrame) -> str | None:
