@@ -22,7 +22,8 @@ def over_time(indicator: Indicator, chosen: list[str], names: dict[str, str], re
     trend = change.trend_frame(load(queries.trend, "district", indicator.id),
                                load(queries.trend, "region", indicator.id), names, chosen, region)
     st.plotly_chart(charts.trend_chart(trend, indicator, periods, region), width="stretch")
-    st.caption("Each point is a period's estimate; whiskers its 90% margin of error. Districts "
+    st.caption(escape_markdown(charts.trend_summary(trend, indicator, periods, region))
+               + " Each point is a period's estimate; whiskers its 90% margin of error. Districts "
                "keep their boundaries: each period's tracts are crosswalked to the same districts.")
 
     st.subheader("The largest changes")
@@ -76,14 +77,21 @@ def main() -> None:
     st.subheader("One indicator in detail")
     indicator = indicator_select("Indicator", "indicator", options, "rent_burden")
     part, region_value = tables.indicator_bars(long, region_values, indicator)
-    st.plotly_chart(charts.bars_with_moe(part, indicator, region_value, region), width="stretch")
-    st.caption(f"{indicator.question} Bars show each district; whiskers the 90% margin of error; "
-               f"the dashed line {escape_markdown(region)}. Source: {indicator.source}.")
+    st.plotly_chart(charts.bars_with_moe(part, indicator, region_value, region,
+                                         title=f"{indicator.label} in the districts you picked"),
+                    width="stretch")
+    st.caption(escape_markdown(charts.bars_summary(part, indicator, region_value, region))
+               + f" {indicator.question} Bars show each district; whiskers the 90% margin of "
+               f"error; the dashed line {escape_markdown(region)}. Source: {indicator.source}.")
 
     st.subheader(f"All districts ranked on {indicator.label.lower()}")
     ranked = tables.ranking(district_values, names, indicator)
     st.plotly_chart(charts.bars_with_moe(ranked, indicator, region_value, region,
-                                         highlight=[names[i] for i in chosen]), width="stretch")
+                                         highlight=[names[i] for i in chosen],
+                                         title=f"All districts ranked on {indicator.label.lower()}"),
+                    width="stretch")
+    st.caption(escape_markdown(charts.bars_summary(ranked, indicator, region_value, region))
+               + " The districts you picked are in blue, the others grey.")
     with st.expander("The ranking as a table"):
         st.dataframe(ranked[["rank", "name", "shown", "± MOE", "reliability"]], hide_index=True,
                      width="stretch")
@@ -99,8 +107,8 @@ def main() -> None:
     points = tables.scatter_points(district_values, names, x, y)
     if len(points):
         st.plotly_chart(charts.scatter(points, x, y, [names[i] for i in chosen]), width="stretch")
-        st.caption(f"Each dot is a district; the ones you picked are labelled. {x.label} against "
-                   f"{y.label}.")
+        st.caption(escape_markdown(charts.scatter_summary(points, x, y)) + " Each dot is a "
+                   "district; the ones you picked are labelled and in blue.")
     if len(load(queries.periods)) > 1:
         over_time(indicator, chosen, names, region)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from indicators.present import change, charts, map_layers, queries, tables
+from indicators.present import change, charts, map_layers, map_text, queries, tables
 from indicators.present.formatting import escape_markdown
 from ui import frame
 from ui.data import base_map, load
@@ -42,9 +42,11 @@ def disparities(region: str, period: str) -> None:
     if table.empty:
         st.info(NEEDS_RACE)
         return
-    st.plotly_chart(charts.disparity_bars(table[table["direction"] != "neutral"]), width="stretch")
+    drawn = table[table["direction"] != "neutral"]
+    st.plotly_chart(charts.disparity_bars(drawn), width="stretch")
     first = table.iloc[0]
-    st.caption(f"Tracts where most residents are people of colour ({first.poc_units} tracts, "
+    st.caption(escape_markdown(charts.disparity_summary(drawn)) + " "
+               f"Tracts where most residents are people of colour ({first.poc_units} tracts, "
                f"{first.poc_population:,.0f} people) against tracts where most are White "
                f"({first.white_units} tracts, {first.white_population:,.0f} people), within "
                f"{escape_markdown(region)}. "
@@ -64,13 +66,13 @@ def race_gaps(names: dict[str, str], region: str, period: str) -> None:
                 "(B25003B/H for homeownership, B19013B/H for income).")
         return
     for measure, money, part in tables.race_gap_charts(gaps, names, region):
-        st.markdown(f"**{measure}** by race of householder")
         st.plotly_chart(charts.race_gap_bars(part, measure, money), width="stretch")
+        st.caption(escape_markdown(charts.race_gap_summary(part, measure, money)))
     st.caption("From ACS tables B25003B/H and B19013B/H. District incomes are household-weighted "
                "averages of tract medians (approximate); small groups give wide margins.")
 
 
-def burdened_map(period: str) -> None:
+def burdened_map(region: str, period: str) -> None:
     """Map of CEJST-style overburdened tracts with the burdens that flag them."""
     st.subheader("Where pollution or poor health meets low income")
     burdens = load(queries.unit_burdens, period)
@@ -83,17 +85,21 @@ def burdened_map(period: str) -> None:
         around = st.selectbox("Show the tracts around", list(names), format_func=names.get,
                               key="equity_around")
         data = load(queries.map_data, period, around)
+    place = region if data.whole else names[around]
     layer, key = map_layers.burden_layer(data, burdens)
     st_folium(base_map(), key="equity_map", height=420, use_container_width=True,
               feature_group_to_add=[layer, map_layers.districts_layer(data.districts, None,
                                                                       fit_to=data.view)],
               returned_objects=[])
     legend(key)
-    st.caption("The CEJST rule, with percentiles among this region's tracts. Hover a tract for the "
-               "burdens that flagged it.")
+    st.caption(escape_markdown(map_text.burden_summary(burdens, data.unit_ids, place,
+                                                       around=not data.whole))
+               + " The CEJST rule, with percentiles among this region's tracts. Hover a tract for "
+               "the burdens that flagged it. " + map_text.table_link())
     flagged = tables.flagged_units(burdens, load(queries.units, period), data.unit_ids)
-    with st.expander(f"The {len(flagged)} overburdened tracts as a table"):
-        st.dataframe(flagged, hide_index=True, width="stretch")
+    st.subheader(f"The {len(flagged)} overburdened tracts as a table",
+                 anchor=map_text.MAP_TABLE_ANCHOR)
+    st.dataframe(flagged, hide_index=True, width="stretch", height=min(38 * len(flagged) + 40, 420))
 
 
 def gaps_over_time(names: dict[str, str], region: str, since: str, period: str) -> None:
@@ -131,7 +137,7 @@ def main() -> None:
     if earlier:
         gaps_over_time(names, region, earlier[-1], period)
     disparities(region, period)
-    burdened_map(period)
+    burdened_map(region, period)
     race_gaps(names, region, period)
     segregation(names, region, period)
     lq = load(queries.location_quotients, period)

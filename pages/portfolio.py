@@ -8,7 +8,7 @@ from streamlit_folium import st_folium
 
 from indicators.certification import records
 from indicators.metrics.framework import COMMITMENT_NAMES
-from indicators.present import map_layers, portfolio, progress_charts, project, queries, tables
+from indicators.present import map_layers, map_text, portfolio, progress_charts, project, queries, tables
 from indicators.present.formatting import escape_markdown
 from indicators.present.map_layers import Legend
 from ui import frame
@@ -54,16 +54,20 @@ def main() -> None:
                                         map_layers.boundaries_layer(outlines),
                                         map_layers.project_markers(points)],
                   returned_objects=[])
-        legend(Legend("Stage (a red ring: behind schedule)",
+        legend(Legend(map_layers.titled("Stage (a red ring: behind schedule)", "stages"),
                       (*((s.title, s.colour) for s in steps),
                        *((("a project's own boundary", "#c2a5cf"),) if len(outlines) else ()))))
+        st.caption(escape_markdown(map_text.projects_summary(points, [s.title for s in steps],
+                                                             load(queries.place)))
+                   + " " + map_text.table_link())
     with right:
         st.plotly_chart(progress_charts.stage_funnel([s.title for s in steps[1:]],
                                                      portfolio.funnel(projects, steps)[1:],
                                                      [s.colour for s in steps[1:]]), width="stretch")
-        st.caption("How many projects have reached each stage.")
+        st.caption(escape_markdown(progress_charts.funnel_summary(
+            [s.title for s in steps[1:]], portfolio.funnel(projects, steps)[1:])))
 
-    st.subheader("Every project")
+    st.subheader("Every project", anchor=map_text.MAP_TABLE_ANCHOR)
     a, b, c = st.columns(3)
     titles = {s.stage: s.title for s in steps}
     stages = a.multiselect("Stage", list(titles), format_func=titles.get, key="stage",

@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 
 from indicators.certification import records
 from indicators.periods import baseline_period
-from indicators.present import change, map_layers, progress_charts, project, queries
+from indicators.present import areas, change, map_layers, map_text, progress_charts, project, queries
 from indicators.present.formatting import escape_markdown
 from ui import frame, own_area
 from ui.data import base_map, load, records_db
@@ -70,8 +70,9 @@ def area_values(detail: records.ProjectDetail, area: own_area.OwnArea | None) ->
         "indicator_id")
 
 
-def own_boundary(detail: records.ProjectDetail, area: own_area.OwnArea) -> None:
-    """The project's own boundary on a map, with the districts around it."""
+def own_boundary(detail: records.ProjectDetail, area: own_area.OwnArea, district: str) -> None:
+    """The project's own boundary on a map, with the districts around it, said in a sentence
+    and, as its table, the tracts it is made of."""
     st.subheader("The project's own boundary")
     data = load(queries.map_data, None, area.extent)
     st_folium(base_map(), key="project_boundary_map", height=340, use_container_width=True,
@@ -79,10 +80,19 @@ def own_boundary(detail: records.ProjectDetail, area: own_area.OwnArea) -> None:
                                                                detail.project["district_id"]),
                                     map_layers.area_layer(area.frame, area.name)],
               returned_objects=[])
-    st.caption(f"{escape_markdown(area.name)}: the project's interim boundary, declared in its records. Its "
-               "indicators below are computed for this outline (tracts counted by the share of "
-               "their area inside it), not for the whole district (dashed, the project's "
-               "district bold).")
+    period = load(queries.periods)[-1]
+    found = own_area.profile(area, period, None)
+    made = (areas.share_table(found[0].shares, load(queries.units, period).set_index("geoid")["name"],
+                              load(queries.unit_population, period)) if found else None)
+    st.caption(escape_markdown(map_text.boundary_summary(area.name, district,
+                                                         0 if made is None else len(made)))
+               + f" {escape_markdown(area.name)}: the project's interim boundary, declared in its "
+               "records. Its indicators below are computed for this outline (tracts counted by the "
+               "share of their area inside it), not for the whole district (dashed, the project's "
+               "district bold)." + (" " + map_text.table_link() if made is not None else ""))
+    if made is not None:
+        st.subheader("The tracts the boundary covers", anchor=map_text.MAP_TABLE_ANCHOR)
+        st.dataframe(made, hide_index=True, width="stretch", height=min(38 * len(made) + 40, 320))
 
 
 def since_registered(detail: records.ProjectDetail, district: str,
@@ -141,6 +151,7 @@ def main() -> None:
     header(detail, district)
     st.subheader("Timeline")
     st.plotly_chart(progress_charts.project_timeline(detail.timeline, str(as_of)), width="stretch")
+    st.caption(escape_markdown(progress_charts.timeline_summary(detail.timeline, str(as_of))))
     st.subheader("Checklist")
     for title, table in project.checklist_tables(detail):
         with st.expander(title):
@@ -155,7 +166,7 @@ def main() -> None:
     boundary = project.boundary_frame(records.project_boundary(project_id, db), district)
     area = own_area.OwnArea(boundary, str(boundary["name"].iloc[0])) if boundary is not None else None
     if area is not None:
-        own_boundary(detail, area)
+        own_boundary(detail, area, district)
     targets(detail, area_values(detail, area))
     if len(load(queries.periods)) > 1:
         since_registered(detail, district, area)
