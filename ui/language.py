@@ -8,19 +8,30 @@ the current language filled in, for page code.
 
 from __future__ import annotations
 
-import streamlit as st
+from contextlib import suppress
 
-from indicators.present.language import DEFAULT, LANGUAGES, language, t
+import streamlit as st
+from streamlit.errors import StreamlitAPIException
+
+from indicators.present.language import DEFAULT, LANGUAGES, language, relabel, t
 
 KEY = "lang"
 
 
 def current() -> str:
     """The language of this run: the URL's ``lang`` when it names one, else the session's
-    choice, else English. The URL is kept in step with it (``lang`` only when not English)."""
+    choice, else English. The URL is kept in step with it (``lang`` only when not English), and
+    the choices it holds are written in that language (see
+    :func:`~indicators.present.language.relabel`)."""
     asked = st.query_params.get(KEY)
     lang = language(asked) if asked else st.session_state.get(KEY, DEFAULT)
     st.session_state[KEY] = lang
+    for name in list(st.query_params):
+        values = st.query_params.get_all(name)
+        moved = [relabel(v, lang) for v in values]
+        if name != KEY and moved != values:
+            with suppress(StreamlitAPIException):  # bound to a chooser: _switch kept its choice
+                st.query_params[name] = moved if len(moved) > 1 else moved[0]
     if lang != DEFAULT and st.query_params.get(KEY) != lang:
         st.query_params[KEY] = lang
     elif lang == DEFAULT and KEY in st.query_params:
@@ -49,6 +60,13 @@ def _switch() -> None:
     if chosen not in LANGUAGES:  # clicking the chosen language again clears the control
         return
     st.session_state[KEY] = chosen
+    # A chooser bound to the URL sends back the label it showed; keep each choice as its value
+    # so that the rerun shows (and links) it in the new language.
+    for name in list(st.query_params):
+        if name == KEY or name not in st.session_state:
+            continue
+        with suppress(StreamlitAPIException):  # not a chooser whose value can be set (a button)
+            st.session_state[name] = st.session_state[name]
     if st.session_state[KEY] == DEFAULT:
         st.query_params.pop(KEY, None)
     else:

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import cache
 
+from indicators.metrics.registry import INDICATORS
 from indicators.present.spanish import SPANISH
 
 #: The languages a reader can choose: code -> its own name.
@@ -72,3 +74,22 @@ def long_date(day: date, lang: str) -> str:
     if lang == "es":
         return f"{day.day} de {SPANISH_MONTHS[day.month - 1]} de {day.year}"
     return f"{day.day} {day:%B %Y}"
+
+
+@cache
+def _option_labels(lang: str) -> dict[str, str]:
+    """Label in the other language -> the same label in ``lang``: indicators' labels and the
+    interface's short texts (the choices a link can hold)."""
+    pairs = [(i.label, i.label_in("es")) for i in INDICATORS]
+    pairs += [(en, es) for en, es in SPANISH.items() if "{" not in en and len(en) <= 60]
+    return {es: en for en, es in pairs} if lang == "en" else dict(pairs)
+
+
+def relabel(value: str, lang: str) -> str:
+    """A choice a link holds (Streamlit writes a chooser's label into the URL) in ``lang``: a
+    link made in one language opens in the other with the same choices.
+
+    >>> relabel("Rent burden", "es"), relabel("Carga del alquiler", "en"), relabel("Westside", "es")
+    ('Carga del alquiler', 'Rent burden', 'Westside')
+    """
+    return _option_labels(lang).get(value, value)
