@@ -301,3 +301,15 @@ def test_the_sentence_is_safe_markdown(lang: str):
                                     ["a", "b"], hostile, "<b>Oak</b>", lang)
     shown = escape_markdown(sentence)
     assert "](" not in shown.replace("\\](", "") and "$" not in shown.replace("\\$", "")
+
+
+def test_the_resident_map_caption_is_one_markdown_line_with_its_link():
+    caption = map_text.map_caption(get("poverty"), ["a", "b", "c", "d"], NAMES, "Sample City", "es",
+                                   changes=CHANGES, period_from="2014-2018")
+    assert caption == escape_markdown(map_text.change_summary(
+        get("poverty"), CHANGES, ["a", "b", "c", "d"], NAMES, "Sample City", "2014-2018", "es")) + \
+        " [El mapa como tabla](#map-table)"
+    level = map_text.map_caption(get("rent_burden"), ["a", "b", "c"], NAMES, "Westside", around=True,
+                                 unit_values=RENT)
+    assert level.startswith("The map shows rent burden in the 3 census tracts around Westside\\:")
+    assert level.endswith(" [The map as a table](#map-table)")

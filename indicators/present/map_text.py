@@ -32,7 +32,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from indicators.metrics.registry import Indicator
-from indicators.present.formatting import format_change, format_moe, format_value
+from indicators.present.formatting import escape_markdown, format_change, format_moe, format_value
 from indicators.present.language import number_text, t
 
 #: The anchor of the heading placed right before a map's table (the map's text alternative).
@@ -362,3 +362,27 @@ def table_link(lang: str = "en", anchor: str = MAP_TABLE_ANCHOR) -> str:
     ('[The map as a table](#map-table)', '[El mapa como tabla](#map-table)')
     """
     return f"[{t('The map as a table', lang)}](#{anchor})"
+
+
+def map_caption(indicator: Indicator, unit_ids: Sequence[str], names: Mapping[str, str] | pd.Series,
+                place: str, lang: str = "en", around: bool = False,
+                unit_values: pd.DataFrame | None = None, changes: pd.DataFrame | None = None,
+                period_from: str | None = None, anchor: str = MAP_TABLE_ANCHOR) -> str:
+    r"""The resident map's text alternative as Markdown, for one ``st.caption``: the sentence of
+    what it shows (:func:`change_summary` when ``changes`` and ``period_from`` are given, else
+    :func:`map_summary`), escaped, then the link to the table's heading (``anchor``).
+
+    >>> from indicators.metrics.registry import get
+    >>> values = pd.DataFrame({"geo_id": ["a"], "value": [0.25]})
+    >>> map_caption(get("poverty"), ["a"], {"a": "Tract 1.01"}, "Westside", "es", around=True,
+    ...             unit_values=values).endswith("\\(25\xa0%\\)\\. [El mapa como tabla](#map-table)")
+    True
+    """
+    if changes is not None and period_from is not None:
+        sentence = change_summary(indicator, changes, unit_ids, names, place, period_from, lang,
+                                  around)
+    else:
+        frame = unit_values if unit_values is not None else pd.DataFrame(
+            {"geo_id": pd.Series(dtype=object), "value": pd.Series(dtype=float)})
+        sentence = map_summary(indicator, frame, unit_ids, names, place, lang, around)
+    return f"{escape_markdown(sentence)} {table_link(lang, anchor)}"
