@@ -84,8 +84,12 @@ def toggle_unit(geoid: str) -> None:
 def upload_box() -> list[str]:
     """The upload control: a boundary file read safely (nothing stored); its feature, chosen by
     name when it holds several, becomes the area (in the URL). Returns notes to show."""
+    # Streamlit writes the box's own words in English only ("Drag and drop", "Browse files"): a
+    # Spanish page says what they mean.
     file = st.file_uploader(tr("A boundary file: GeoJSON, a zipped shapefile or a GeoPackage"),
-                            type=["geojson", "json", "zip", "gpkg"], key="upload")
+                            type=["geojson", "json", "zip", "gpkg"], key="upload",
+                            help=tr("Drag the file onto the box, or press Browse files to choose it.")
+                            if _lang() != DEFAULT else None)
     if file is None:
         return []
     crs = st.text_input(tr("Its coordinate system, if the file does not say (e.g. EPSG:2240)"),

@@ -13,6 +13,8 @@ ES: dict[str, str] = {
     "your area": "tu zona",
     "A boundary file: GeoJSON, a zipped shapefile or a GeoPackage": "Un archivo con el límite: "
     "GeoJSON, un shapefile comprimido en .zip o un GeoPackage",
+    "Drag the file onto the box, or press Browse files to choose it.": "Arrastra el archivo al "
+    "recuadro, o pulsa «Browse files» (buscar archivos) para elegirlo.",
     "Its coordinate system, if the file does not say (e.g. EPSG:2240)": "Su sistema de "
     "coordenadas, si el archivo no lo dice (p. ej., EPSG:2240)",
     "The file holds several areas: which one?": "El archivo trae varias zonas: ¿cuál es la tuya?",
