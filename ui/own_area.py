@@ -21,7 +21,7 @@ from indicators.present import areas, queries
 from indicators.present.formatting import escape_markdown
 from indicators.store.areas import area_changes
 from ui.data import load, profiler
-from ui.language import DEFAULT, KEY, tr
+from ui.language import DEFAULT, current_lang, tr
 
 #: The ways to make an area (``how``), each label translated where it is shown.
 HOW = {"draw": "Draw it on the map", "upload": "Upload a boundary",
@@ -29,10 +29,6 @@ HOW = {"draw": "Draw it on the map", "upload": "Upload a boundary",
 #: The name of an area with none of its own, as the cards say it ("In your area, ..."), in the
 #: URL; the page shows it in the reader's language (:func:`your_area`).
 YOUR_AREA = "your area"
-
-
-def _lang() -> str:
-    return st.session_state.get(KEY, DEFAULT)
 
 
 def your_area() -> str:
@@ -89,7 +85,7 @@ def upload_box() -> list[str]:
     file = st.file_uploader(tr("A boundary file: GeoJSON, a zipped shapefile or a GeoPackage"),
                             type=["geojson", "json", "zip", "gpkg"], key="upload",
                             help=tr("Drag the file onto the box, or press Browse files to choose it.")
-                            if _lang() != DEFAULT else None)
+                            if current_lang() != DEFAULT else None)
     if file is None:
         return []
     crs = st.text_input(tr("Its coordinate system, if the file does not say (e.g. EPSG:2240)"),
@@ -97,7 +93,7 @@ def upload_box() -> list[str]:
     try:
         upload = read_upload(file.getvalue(), file.name, crs=crs)
     except UploadError as exc:
-        st.error(escape_markdown(areas.said(exc.message, _lang())), icon=":material/error:")
+        st.error(escape_markdown(areas.said(exc.message, current_lang())), icon=":material/error:")
         return []
     names = list(upload.areas["name"])
     index = 0
@@ -109,7 +105,7 @@ def upload_box() -> list[str]:
     if st.query_params.get("area") != text:
         st.query_params["area"] = text
         st.query_params["name"] = str(row["name"])
-    return [areas.said(note, _lang()) for note in upload.notes]
+    return [areas.said(note, current_lang()) for note in upload.notes]
 
 
 def combine_box(district_names: dict[str, str], unit_names: dict[str, str]) -> None:
@@ -117,7 +113,7 @@ def combine_box(district_names: dict[str, str], unit_names: dict[str, str]) -> N
     of the map adds or removes it."""
     left, right = st.columns(2)
     # English keeps Streamlit's own placeholder ("Choose options").
-    placeholder = tr("Choose options") if _lang() != DEFAULT else None
+    placeholder = tr("Choose options") if current_lang() != DEFAULT else None
     left.multiselect(tr("Districts"), list(district_names), format_func=district_names.get, key="parts",
                      bind="query-params", placeholder=placeholder)
     right.multiselect(tr("Tracts (or click them on the map)"), list(unit_names),
@@ -157,7 +153,7 @@ def current_area(how: str, period: str) -> OwnArea | None:
         name = your_area() if name == YOUR_AREA else name
         return OwnArea(areas.one_area(areas.decode_area(text), name), name)
     except AreaError as exc:
-        st.warning(escape_markdown(areas.said(exc.message, _lang())), icon=":material/warning:")
+        st.warning(escape_markdown(areas.said(exc.message, current_lang())), icon=":material/warning:")
         return None
 
 
@@ -169,6 +165,6 @@ def profile(area: OwnArea, period: str, since: str | None) -> tuple[AreaProfile,
         moved = (area_changes(profiler(since), profiler(period), area.frame).set_index("indicator_id")
                  if since else None)
     except AreaError as exc:
-        st.warning(escape_markdown(areas.said(exc.message, _lang())), icon=":material/warning:")
+        st.warning(escape_markdown(areas.said(exc.message, current_lang())), icon=":material/warning:")
         return None
     return made, moved
