@@ -52,7 +52,7 @@ def follow_search() -> None:
     st.session_state["_last_find"] = text
     period = shown_period()
     found, message = find_district(text, load(queries.districts), load(queries.units, period),
-                                   load(queries.crosswalk, period))
+                                   load(queries.crosswalk, period), language.current_lang())
     st.session_state["_find_message"] = message
     if found:
         st.session_state["district"] = found
@@ -117,14 +117,14 @@ def area_view(region: str) -> None:
                                 lang=language.current_lang())
     place = area.name
     st.subheader(doing_heading(place, period))
-    st.caption(areas.method_note(made.summary.iloc[0], region))
+    st.caption(areas.method_note(made.summary.iloc[0], region, language.current_lang()))
     draw_cards(rows, place, region)
     with st.expander(tr("Which tracts make up your area")):
         units = load(queries.units, period).set_index("geoid")["name"]
         population = load(queries.unit_population, period)
-        table = areas.share_table(made.shares, units, population)
+        table = areas.share_table(made.shares, units, population, language.current_lang())
         if table.empty:
-            st.caption(areas.ONLY_SLIVERS)
+            st.caption(areas.only_slivers(language.current_lang()))
         else:
             st.dataframe(table, hide_index=True, width="stretch")
     downloads(rows, place, period, (tr("Download your area with its numbers (GeoJSON)"),

@@ -31,19 +31,19 @@ SQUARE = [[-84.40, 33.75], [-84.39, 33.75], [-84.39, 33.76], [-84.40, 33.76], [-
 def test_the_method_note_in_spanish() -> None:
     assert areas.method_note(SUMMARY, "Sample City", "es") == (
         "Tu zona mide 3,2 km² y en ella viven unas 12.400 personas. "
-        "Toca 5 secciones censales, 2 de ellas completamente dentro. "
-        "Cada sección censal cuenta según la parte de su superficie que queda dentro de tu zona, "
-        "suponiendo que la gente vive repartida por igual dentro de cada sección (ponderación por "
-        f"superficie). El 42{NBSP}% de la gente de tu zona vive en secciones censales que solo "
+        "Toca 5 sectores censales, 2 de ellos completamente dentro. "
+        "Cada sector censal cuenta según la parte de su superficie que queda dentro de tu zona, "
+        "suponiendo que la gente vive repartida por igual dentro de cada sector (ponderación por "
+        f"superficie). El 42{NBSP}% de la gente de tu zona vive en sectores censales que solo "
         "quedan en parte dentro, así que sus números son los menos seguros. "
-        f"El 50{NBSP}% de tu zona queda fuera de las secciones censales de Sample City, donde no "
+        f"El 50{NBSP}% de tu zona queda fuera de los sectores censales de Sample City, donde no "
         "tenemos datos: el perfil es de la parte que queda dentro.")
     one = SUMMARY.copy()
     one[["units", "whole_units", "population", "partial_population_share", "outside_share",
          "area_km2"]] = [1, 0, float("nan"), float("nan"), 0.0, 1234.56]
     assert areas.method_note(one, "Sample City", "es").split(". ")[:2] == [
         "Tu zona mide 1234,6 km² y no sabemos cuántas personas viven en ella",
-        "Toca 1 sección censal (0 completamente dentro de tu zona)"]
+        "Toca 1 sector censal (0 completamente dentro de tu zona)"]
 
 
 def test_the_method_note_in_english_is_unchanged() -> None:
@@ -63,8 +63,8 @@ def test_the_method_note_in_english_is_unchanged() -> None:
         "Your area touches only slivers of tracts (each under 1% of the tract inside it), so no "
         "tract is listed; they still count by their share.")
     assert areas.only_slivers("es") == (
-        f"Tu zona solo toca pedacitos de secciones censales (menos del 1{NBSP}% de cada sección "
-        "queda dentro), así que no se lista ninguna; aun así cuentan según la parte que queda "
+        f"Tu zona solo toca pedacitos de sectores censales (menos del 1{NBSP}% de cada sector "
+        "queda dentro), así que no se lista ninguno; aun así cuentan según la parte que queda "
         "dentro.")
 
 
@@ -76,8 +76,8 @@ PEOPLE = pd.Series({"g1": 1234.0, "g2": 3000.0, "g3": 900.0})
 def test_the_tracts_table_in_spanish_and_english() -> None:
     spanish = areas.share_table(SHARES, NAMES, PEOPLE, "es")
     assert spanish.to_dict("list") == {
-        "Sección censal": ["Tract 1", "Tract 2"], "GEOID": ["g1", "g2"],
-        "Parte dentro": ["toda", f"46{NBSP}%"], "Personas contadas": ["1.234", "1.370"]}
+        "Sector censal": ["Tract 1", "Tract 2"], "GEOID": ["g1", "g2"],
+        "Parte dentro": ["todo", f"46{NBSP}%"], "Personas contadas": ["1.234", "1.370"]}
     english = areas.share_table(SHARES, NAMES, PEOPLE)
     assert english.to_dict("list") == {
         "Tract": ["Tract 1", "Tract 2"], "GEOID": ["g1", "g2"],
@@ -95,11 +95,11 @@ CROSSWALK = pd.DataFrame({"geoid": ["99001010100"], "district_id": ["westside"],
     ("westside", "westside", "Mostrando Westside.", "Showing Westside."),
     ("west", None, "Coinciden varios distritos: Westside, West End. Escribe un poco más.",
      "Several districts match: Westside, West End. Type more."),
-    ("Tract 101", "westside", "Census Tract 101 está casi toda en Westside.",
+    ("Tract 101", "westside", "Census Tract 101 está casi todo en Westside.",
      "Census Tract 101 is mostly in Westside."),
     ("99001099900", None, "Census Tract 999 queda fuera de los distritos que se muestran aquí.",
      "Census Tract 999 is outside the districts shown here."),
-    ("north *", None, "Ningún distrito ni sección censal coincide con “north \\*”.",
+    ("north *", None, "Ningún distrito ni sector censal coincide con “north \\*”.",
      "No district or census tract matches “north \\*”."),
 ])
 def test_the_district_search_answers_in_spanish(typed: str, found: str | None, spanish: str,
@@ -166,7 +166,7 @@ def test_an_areas_errors_in_spanish() -> None:
     one = AreaError("The area {name!r} covers no census tract of {region}: draw or upload an "
                     "area inside the region.", name="tu zona", region="Sample City")
     assert str(one).startswith("The area 'tu zona' covers no census tract of Sample City")
-    assert areas.said(one.message, "es") == ("La zona 'tu zona' no cubre ninguna sección censal "
+    assert areas.said(one.message, "es") == ("La zona 'tu zona' no cubre ningún sector censal "
                                              "de Sample City: dibuja o sube una zona dentro de la "
                                              "región.")
     assert areas.said("A text with no template", "es") == "A text with no template"
@@ -218,13 +218,13 @@ def test_making_an_area_reads_in_spanish(sample_db: Path, app_env) -> None:
     assert_clean(at)
     how = next(r for r in at.radio if r.label == "Crea tu zona")
     assert how.options == ["Dibújala en el mapa", "Sube un límite (archivo)",
-                           "Combina secciones censales o distritos"]
+                           "Combina sectores censales o distritos"]
     assert how.value == "combine"
     assert {m.label for m in at.multiselect} >= {"Distritos",
-                                                 "Secciones censales (o tócalas en el mapa)"}
+                                                 "Sectores censales (o tócalas en el mapa)"}
     assert {m.proto.placeholder for m in at.multiselect if m.label == "Distritos"} == {
         "Elige una o varias"}
-    assert "Elige distritos o secciones censales arriba" in "\n".join(i.value for i in at.info)
+    assert "Elige distritos o sectores censales arriba" in "\n".join(i.value for i in at.info)
     combined = open_area_page("es", "combine", {"parts": "Westside"})
     assert_clean(combined)
     assert not combined.main.warning, [w.value for w in combined.main.warning]

@@ -183,7 +183,7 @@ def only_slivers(lang: str = "en") -> str:
     """Said instead of the tracts' table when an area touches only slivers of tracts.
 
     >>> only_slivers("es")[:48]
-    'Tu zona solo toca pedacitos de secciones censale'
+    'Tu zona solo toca pedacitos de sectores censales'
     """
     return t("Your area touches only slivers of tracts (each under {share} of the tract inside "
              "it), so no tract is listed; they still count by their share.", lang,

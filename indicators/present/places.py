@@ -42,7 +42,7 @@ def find_district(text: str, districts: pd.DataFrame, units: pd.DataFrame,
     >>> find_district("101", d, u, c)
     ('westside', 'Census Tract 101 is mostly in Westside.')
     >>> find_district("north", d, u, c, "es")
-    (None, 'Ningún distrito ni sección censal coincide con “north”.')
+    (None, 'Ningún distrito ni sector censal coincide con “north”.')
     """
     needle = text.strip().lower()
     if not needle:

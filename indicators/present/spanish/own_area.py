@@ -9,7 +9,7 @@ ES: dict[str, str] = {
     "Make your area": "Crea tu zona",
     "Draw it on the map": "Dibújala en el mapa",
     "Upload a boundary": "Sube un límite (archivo)",
-    "Combine tracts or districts": "Combina secciones censales o distritos",
+    "Combine tracts or districts": "Combina sectores censales o distritos",
     "your area": "tu zona",
     "A boundary file: GeoJSON, a zipped shapefile or a GeoPackage": "Un archivo con el límite: "
     "GeoJSON, un shapefile comprimido en .zip o un GeoPackage",
@@ -19,10 +19,10 @@ ES: dict[str, str] = {
     "coordenadas, si el archivo no lo dice (p. ej., EPSG:2240)",
     "The file holds several areas: which one?": "El archivo trae varias zonas: ¿cuál es la tuya?",
     "Districts": "Distritos",
-    "Tracts (or click them on the map)": "Secciones censales (o tócalas en el mapa)",
+    "Tracts (or click them on the map)": "Sectores censales (o tócalas en el mapa)",
     "Choose options": "Elige una o varias",
     "Pick districts or tracts above, or click tracts on the map, to combine them.": "Elige "
-    "distritos o secciones censales arriba, o toca secciones en el mapa, para combinarlos.",
+    "distritos o sectores censales arriba, o toca sectores en el mapa, para combinarlos.",
     "Draw your area on the map with the polygon tool (the pentagon button at its top left): click "
     "each corner, then the first one again to close it.": "Dibuja tu zona en el mapa con la "
     "herramienta de polígono (el botón del pentágono, arriba a la izquierda): haz clic en cada "
@@ -34,29 +34,29 @@ ES: dict[str, str] = {
     "viven unas {people} personas",
     "Your area covers {area} km² and about an unknown number of people": "Tu zona mide {area} km² "
     "y no sabemos cuántas personas viven en ella",
-    "It touches {units} census tract, {whole} of them wholly inside": "Toca {units} sección "
+    "It touches {units} census tract, {whole} of them wholly inside": "Toca {units} sector "
     "censal ({whole} completamente dentro de tu zona)",
-    "It touches {units} census tracts, {whole} of them wholly inside": "Toca {units} secciones "
-    "censales, {whole} de ellas completamente dentro",
+    "It touches {units} census tracts, {whole} of them wholly inside": "Toca {units} sectores "
+    "censales, {whole} de ellos completamente dentro",
     "Each tract counts by the share of its area inside yours, assuming people are spread evenly "
-    "within a tract (areal weighting)": "Cada sección censal cuenta según la parte de su "
+    "within a tract (areal weighting)": "Cada sector censal cuenta según la parte de su "
     "superficie que queda dentro de tu zona, suponiendo que la gente vive repartida por igual "
-    "dentro de cada sección (ponderación por superficie)",
+    "dentro de cada sector (ponderación por superficie)",
     "{share} of your area's people live in tracts only partly inside it, so their numbers are the "
-    "least certain": "El {share} de la gente de tu zona vive en secciones censales que solo quedan "
+    "least certain": "El {share} de la gente de tu zona vive en sectores censales que solo quedan "
     "en parte dentro, así que sus números son los menos seguros",
     "{share} of your area lies outside {region}'s tracts, where we have no data: the profile is "
-    "for the part inside": "El {share} de tu zona queda fuera de las secciones censales de "
+    "for the part inside": "El {share} de tu zona queda fuera de los sectores censales de "
     "{region}, donde no tenemos datos: el perfil es de la parte que queda dentro",
     "Your area touches only slivers of tracts (each under {share} of the tract inside it), so no "
     "tract is listed; they still count by their share.": "Tu zona solo toca pedacitos de "
-    "secciones censales (menos del {share} de cada sección queda dentro), así que no se lista "
-    "ninguna; aun así cuentan según la parte que queda dentro.",
+    "sectores censales (menos del {share} de cada sector queda dentro), así que no se lista "
+    "ninguno; aun así cuentan según la parte que queda dentro.",
     # The tracts' table (indicators.present.areas.share_table)
-    "Tract": "Sección censal",
+    "Tract": "Sector censal",
     "Share inside": "Parte dentro",
     "People counted": "Personas contadas",
-    "all": "toda",
+    "all": "todo",
     # An area that cannot be made or profiled (indicators.present.areas, indicators.metrics.areas)
     "The area in this link is damaged: draw or upload it again.": "La zona de este enlace está "
     "dañada: vuelve a dibujarla o a subirla.",
@@ -67,23 +67,23 @@ ES: dict[str, str] = {
     "The area in this link has no surface: draw or upload it again.": "La zona de este enlace no "
     "tiene superficie: vuelve a dibujarla o a subirla.",
     "None of the chosen tracts or districts is in this region: pick them again from the list or "
-    "the map.": "Ninguna de las secciones censales o distritos que elegiste está en esta región: "
+    "the map.": "Ninguno de los sectores censales o distritos que elegiste está en esta región: "
     "vuelve a elegirlos en la lista o en el mapa.",
     "The area {name!r} covers no census tract of {region}: draw or upload an area inside the "
-    "region.": "La zona {name!r} no cubre ninguna sección censal de {region}: dibuja o sube una "
+    "region.": "La zona {name!r} no cubre ningún sector censal de {region}: dibuja o sube una "
     "zona dentro de la región.",
     "{count} areas ({names}) covers no census tract of {region}: draw or upload an area inside the "
-    "region.": "{count} zonas ({names}) no cubren ninguna sección censal de {region}: dibuja o "
+    "region.": "{count} zonas ({names}) no cubren ningún sector censal de {region}: dibuja o "
     "sube zonas dentro de la región.",
     # Finding a district (indicators.present.places)
     "Showing {district}.": "Mostrando {district}.",
     "Several districts match: {districts}. Type more.": "Coinciden varios distritos: {districts}. "
     "Escribe un poco más.",
-    "No district or census tract matches “{text}”.": "Ningún distrito ni sección censal coincide "
+    "No district or census tract matches “{text}”.": "Ningún distrito ni sector censal coincide "
     "con “{text}”.",
     "{tract} is outside the districts shown here.": "{tract} queda fuera de los distritos que se "
     "muestran aquí.",
-    "{tract} is mostly in {district}.": "{tract} está casi toda en {district}.",
+    "{tract} is mostly in {district}.": "{tract} está casi todo en {district}.",
     # An uploaded boundary: what stops it (indicators.ingest.upload)
     "The file is {size}; the limit is {limit}: upload only your area's outline, or simplify it "
     "(QGIS: Vector > Geometry Tools).": "El archivo pesa {size} y el límite es {limit}: sube solo "

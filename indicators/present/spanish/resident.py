@@ -66,7 +66,7 @@ ES: dict[str, str] = {
     "Your own area": "Tu propia zona",
     "Your district": "Tu distrito",
     "Or type a district name or a census tract number": "O escribe el nombre de un distrito o el "
-    "número de una sección censal",
+    "número de un sector censal",
     "e.g. Westside, 101 or 99001010100": "p. ej., Westside, 101 o 99001010100",
     "How {place} is doing": "Cómo está {place}",
     "How {place} is doing in {period}": "Cómo está {place} en {period}",
@@ -77,16 +77,16 @@ ES: dict[str, str] = {
     "Show the change since {since}": "Ver el cambio desde {since}",
     "Show the 1938 redlining map": "Ver el mapa de «redlining» de 1938 (barrios marcados en rojo)",
     "Click a tract to pick its district. Tracts outside the districts are not drawn.": "Toca o "
-    "haz clic en una sección censal para elegir su distrito. Las secciones fuera de los distritos "
+    "haz clic en un sector censal para elegir su distrito. Los sectores fuera de los distritos "
     "no se dibujan.",
     "Your area is outlined in dark green; tracts outside the districts are not drawn.": "Tu zona "
-    "está bordeada en verde oscuro; las secciones censales fuera de los distritos no se dibujan.",
+    "está bordeada en verde oscuro; los sectores censales fuera de los distritos no se dibujan.",
     "The map's numbers as a table": "Los números del mapa en una tabla",
     "Drawing needs the map's drawing tools, which this server does not have (run sh setup.sh); "
     "upload a boundary or combine tracts instead.": "Para dibujar hacen falta las herramientas de "
     "dibujo del mapa, que este servidor no tiene (ejecuta sh setup.sh); mientras tanto, sube un "
-    "límite o combina secciones censales.",
-    "Which tracts make up your area": "Qué secciones censales forman tu zona",
+    "límite o combina sectores censales.",
+    "Which tracts make up your area": "Qué sectores censales forman tu zona",
     "Download your area with its numbers (GeoJSON)": "Descargar tu zona con sus números (GeoJSON)",
     "No measures of this kind are available for this region.": "No hay medidas de este tipo para "
     "esta región.",
@@ -103,7 +103,7 @@ ES: dict[str, str] = {
     "**1. Choose your area.** Pick your district from the list, type a district name or a census "
     "tract number, or tap a tract on the map. You can also draw or combine your own area.":
         "**1. Elige tu zona.** Escoge tu distrito en la lista, escribe el nombre de un distrito o "
-        "el número de una sección censal, o toca una sección en el mapa. También puedes dibujar "
+        "el número de un sector censal, o toca un sector en el mapa. También puedes dibujar "
         "o combinar tu propia zona.",
     "**2. Read a card.** Each card says in one sentence how your area is doing, and whether that "
     "is higher or lower than the whole region. The tabs group the cards by topic.":
