@@ -61,11 +61,11 @@ def draw_map(indicator: Indicator, period: str, since: str | None, show_holc: bo
     if since is None:
         summary = map_text.map_summary(indicator, unit_values, data.unit_ids, names, place, lang,
                                        around=True)
-        table = tables.unit_table(unit_values, names, indicator, data.unit_ids)
+        table = tables.unit_table(unit_values, names, indicator, data.unit_ids, lang)
     else:
         summary = map_text.change_summary(indicator, unit_changes, data.unit_ids, names, place,
                                           since, lang, around=True)
-        table = change.unit_change_table(unit_changes, names, indicator, data.unit_ids)
+        table = change.unit_change_table(unit_changes, names, indicator, data.unit_ids, lang)
     st.markdown(f"{escape_markdown(summary)} {map_text.table_link(lang)}")
     st.subheader(tr("The map's numbers as a table"), anchor=map_text.MAP_TABLE_ANCHOR)
     if since is not None:

@@ -138,11 +138,11 @@ def ranked_changes(changes: pd.DataFrame, names: dict[str, str], real: bool = Tr
     return pd.DataFrame(rows, columns=columns)
 
 
-def verdict(significant: object) -> str:
+def verdict(significant: object, lang: str = "en") -> str:
     """Whether a change is real, in words (``yes``, ``no: within the margin of error``)."""
     if _missing(significant):
-        return "unknown (no margin of error)"
-    return "yes" if bool(significant) else "no: within the margin of error"
+        return t("unknown (no margin of error)", lang)
+    return t("yes", lang) if bool(significant) else t("no: within the margin of error", lang)
 
 
 def gap_rows(gaps: pd.DataFrame, names: dict[str, str], region: str) -> pd.DataFrame:
@@ -210,16 +210,17 @@ def how_compared(changes: pd.DataFrame) -> str:
 
 
 def unit_change_table(changes: pd.DataFrame, unit_names: pd.Series, indicator: Indicator,
-                      unit_ids: list[str]) -> pd.DataFrame:
-    """The change map's numbers as a table: Tract, GEOID, Then, Now, Change, ±, Real change?"""
+                      unit_ids: list[str], lang: str = "en") -> pd.DataFrame:
+    """The change map's numbers as a table: Tract, GEOID, Then, Now, Change, ±, Real change?
+    (in ``lang``)"""
     shown = changes.set_index("geo_id").reindex(unit_ids).dropna(subset=["change"])
     return pd.DataFrame({
-        "Tract": unit_names.reindex(shown.index).to_numpy(), "GEOID": shown.index,
-        "Then": [format_value(indicator, v) for v in shown["value_from"]],
-        "Now": [format_value(indicator, v) for v in shown["value_to"]],
-        "Change": [format_change(indicator, c) for c in shown["change"]],
-        "±": [format_moe(indicator, m) for m in shown["moe"]],
-        "Real change?": [verdict(s) for s in shown["significant"]],
+        t("Tract", lang): unit_names.reindex(shown.index).to_numpy(), "GEOID": shown.index,
+        t("Then", lang): [format_value(indicator, v, lang) for v in shown["value_from"]],
+        t("Now", lang): [format_value(indicator, v, lang) for v in shown["value_to"]],
+        t("Change", lang): [format_change(indicator, c, lang) for c in shown["change"]],
+        "±": [format_moe(indicator, m, lang) for m in shown["moe"]],
+        t("Real change?", lang): [verdict(s, lang) for s in shown["significant"]],
     })
 
 

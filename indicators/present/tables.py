@@ -12,6 +12,7 @@ from indicators.ingest.upload import csv_safe
 from indicators.metrics.composites import cejst
 from indicators.metrics.registry import BY_ID, Indicator
 from indicators.present.formatting import format_moe, format_value, ordinal, reliability_words
+from indicators.present.language import t
 from indicators.present.map_layers import burden_label
 
 
@@ -83,8 +84,9 @@ def districts_geojson(districts: gpd.GeoDataFrame, long: pd.DataFrame) -> str:
 
 
 def unit_table(unit_values: pd.DataFrame, unit_names: pd.Series, indicator: Indicator,
-               unit_ids: list[str]) -> pd.DataFrame:
-    """The map's numbers as a table: each unit drawn that has a value, as people read it.
+               unit_ids: list[str], lang: str = "en") -> pd.DataFrame:
+    """The map's numbers as a table: each unit drawn that has a value, as people read it (in
+    ``lang``).
 
     Parameters
     ----------
@@ -98,10 +100,10 @@ def unit_table(unit_values: pd.DataFrame, unit_names: pd.Series, indicator: Indi
     """
     shown = unit_values.set_index("geo_id").reindex(unit_ids).dropna(subset=["value"])
     return pd.DataFrame({
-        "Tract": unit_names.reindex(shown.index).to_numpy(), "GEOID": shown.index,
-        indicator.label: [format_value(indicator, v) for v in shown["value"]],
-        "±": [format_moe(indicator, m) for m in shown["moe"]],
-        "Reliability": shown["reliability"].map(reliability_words).to_numpy(),
+        t("Tract", lang): unit_names.reindex(shown.index).to_numpy(), "GEOID": shown.index,
+        indicator.label_in(lang): [format_value(indicator, v, lang) for v in shown["value"]],
+        "±": [format_moe(indicator, m, lang) for m in shown["moe"]],
+        t("Reliability", lang): [reliability_words(r, lang) for r in shown["reliability"]],
     })
 
 

@@ -116,4 +116,13 @@ ES: dict[str, str] = {
         "que son estimaciones: ± muestra cuánto podrían alejarse de la cifra real. «Úsalo con "
         "cuidado» quiere decir que ese margen es amplio: toma el número como una idea aproximada.",
     "Got it, hide these steps": "Entendido, ocultar estos pasos",
+    # The map's table (indicators.present.tables.unit_table, change.unit_change_table)
+    "Reliability": "Fiabilidad",
+    "Then": "Antes",
+    "Now": "Ahora",
+    "Change": "Cambio",
+    "Real change?": "¿Cambio real?",
+    "yes": "sí",
+    "no: within the margin of error": "no: cabe dentro del margen de error",
+    "unknown (no margin of error)": "no se sabe (no hay margen de error)",
 }
