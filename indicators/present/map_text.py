@@ -25,25 +25,18 @@ worse; the highest is Tract 101 (61%), the lowest Tract 204 (18%).
 
 from __future__ import annotations
 
-import inspect
 import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from indicators.metrics.composites import cejst
 from indicators.metrics.registry import Indicator
 from indicators.present.formatting import escape_markdown, format_change, format_moe, format_value
 from indicators.present.language import number_text, t
 
 #: The anchor of the heading placed right before a map's table (the map's text alternative).
 MAP_TABLE_ANCHOR = "map-table"
-
-# formatting.format_value gains a ``lang`` (Spanish units and numbers) in step 11; until it
-# has one, Python's English numbers are rewritten the Spanish way (number_text).
-_VALUE_TAKES_LANG = "lang" in inspect.signature(format_value).parameters
-_CHANGE_TAKES_LANG = "lang" in inspect.signature(format_change).parameters
-_MOE_TAKES_LANG = "lang" in inspect.signature(format_moe).parameters
-
 
 def _missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
@@ -60,11 +53,7 @@ def value_text(indicator: Indicator, value: float | None, lang: str = "en") -> s
     """
     if _missing(value):
         return t("no data", lang)
-    if _VALUE_TAKES_LANG:
-        return format_value(indicator, value, lang)  # type: ignore[call-arg]
-    if lang == "es" and indicator.fmt == "percentile":
-        return f"percentil {round(float(value) * 100)}"  # type: ignore[arg-type]
-    return number_text(format_value(indicator, value), lang)
+    return format_value(indicator, value, lang)
 
 
 def change_text(indicator: Indicator, change: float | None, lang: str = "en") -> str:
@@ -76,12 +65,7 @@ def change_text(indicator: Indicator, change: float | None, lang: str = "en") ->
     """
     if _missing(change):
         return t("no data", lang)
-    if _CHANGE_TAKES_LANG:
-        return format_change(indicator, change, lang)  # type: ignore[call-arg]
-    text = number_text(format_change(indicator, float(change)), lang)  # type: ignore[arg-type]
-    if lang == "es":
-        text = text.replace("points", "puntos")
-    return text
+    return format_change(indicator, float(change), lang)  # type: ignore[arg-type]
 
 
 def in_sentence(label: str, lang: str) -> str:
@@ -101,10 +85,7 @@ def moe_text(indicator: Indicator, moe: float | None, lang: str = "en") -> str:
     >>> moe_text(get("rent_burden"), 0.032, "es")
     '± 3,2 puntos'
     """
-    if _MOE_TAKES_LANG:
-        return format_moe(indicator, moe, lang)  # type: ignore[call-arg]
-    text = number_text(format_moe(indicator, moe), lang)
-    return text.replace("points", "puntos") if lang == "es" else text
+    return format_moe(indicator, moe, lang)
 
 
 def lower_first(label: str) -> str:
@@ -293,8 +274,6 @@ def burden_summary(burdens: pd.DataFrame, unit_ids: Sequence[str], place: str,
     The map shows which of the 3 census tracts of Sample City are overburdened by the CEJST-style
     rule (dark red): 2 are, most often for PM2.5 exposure (2 tracts).
     """
-    from indicators.metrics.composites import cejst
-
     flags = burdens.set_index("geoid").reindex(list(unit_ids))
     flagged = flags[flags["flagged"].astype("boolean").fillna(False)]
     opening = (f"The map shows which of {_tracts(len(flags), place, around, 'en')} are "
