@@ -15,7 +15,7 @@ import streamlit as st
 
 from indicators.present import maps
 from ui import frame, language, style
-from ui.navigation import pages
+from ui.navigation import IN_SPANISH, pages
 
 ROOT = Path(__file__).parent
 
@@ -35,11 +35,11 @@ def main() -> None:
     navigation = pages(lang)
     page = st.navigation(navigation, position="hidden")
     style.apply()
-    language.mark_document()
     if not frame.ensure_database():
         return
     with frame.page_boundary("the dashboard frame"):
         frame.sidebar(navigation)
+    language.mark_document(translated=page.url_path in IN_SPANISH)
     page.run()
 
 

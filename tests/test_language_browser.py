@@ -1,6 +1,7 @@
-"""The language in a real browser: ``?lang=es`` opens Spanish (the document says so), the
-sidebar's links keep it, switching keeps every choice the link holds, and the first visit's
-steps, once dismissed, never return in that browser (but do in another)."""
+"""The language in a real browser: ``?lang=es`` opens Spanish (the document says so; a page in
+English only says that, and its document stays English), the sidebar's links keep it,
+switching keeps every choice the link holds, and the first visit's steps, once dismissed,
+never return in that browser (but do in another)."""
 
 from __future__ import annotations
 
@@ -29,7 +30,10 @@ def test_spanish_from_the_url_and_the_links_keep_it(tab: Tab) -> None:
     page.locator(f"{SIDEBAR} a", has_text="Comparar distritos").click()
     page.wait_for_url("**/compare?*lang=es*")
     wait_idle(page)
-    assert page.evaluate("document.documentElement.lang") == "es"
+    # Compare districts is in English only: its content says so, its sidebar is Spanish.
+    assert page.get_by_text("Por ahora, esta página solo está en inglés.").is_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    assert page.locator(SIDEBAR).get_attribute("lang") == "es"
     assert "Comparar distritos" in page.locator(f"{SIDEBAR}").inner_text()
     assert not tab.errors, tab.errors
 

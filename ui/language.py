@@ -8,6 +8,7 @@ the current language filled in, for page code.
 
 from __future__ import annotations
 
+import html
 from contextlib import suppress
 
 import streamlit as st
@@ -81,9 +82,15 @@ def switch() -> None:
                          key="_lang_choice", on_change=_switch, selection_mode="single")
 
 
-def mark_document() -> None:
+def mark_document(translated: bool = True) -> None:
     """Set the page's ``lang`` attribute (Streamlit writes ``<html lang="en">``), so a screen
-    reader reads Spanish pages with a Spanish voice."""
+    reader reads Spanish pages with a Spanish voice. A page not ``translated`` keeps English
+    for its content, its sidebar (in Spanish) is marked Spanish, and the page says so."""
     lang = st.session_state.get(KEY, DEFAULT)
-    st.html(f"<script>document.documentElement.lang = {lang!r};</script>",
-            unsafe_allow_javascript=True)
+    content = lang if translated else DEFAULT
+    st.html("<script>(() => { document.documentElement.lang = " + repr(content) + ";"
+            "const bar = document.querySelector('[data-testid=\"stSidebar\"]');"
+            "if (bar) { bar.lang = " + repr(lang) + "; } })();</script>", unsafe_allow_javascript=True)
+    if not translated and lang != DEFAULT:
+        st.caption(f"<span lang='{lang}'>{html.escape(tr('This page is in English only for now.'))}</span>",
+                   unsafe_allow_html=True)

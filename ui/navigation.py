@@ -27,6 +27,10 @@ LAYOUT = {
 }
 
 
+#: The URL paths of the pages written in Spanish too (the others say they are in English only).
+IN_SPANISH = frozenset({"", "methodology"})
+
+
 def pages(lang: str) -> dict[str, list[StreamlitPage]]:
     """The navigation in ``lang``: sections and page titles translated, URLs the same."""
     return {

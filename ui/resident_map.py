@@ -53,18 +53,23 @@ def draw_map(indicator: Indicator, period: str, since: str | None, show_holc: bo
               returned_objects=["last_active_drawing", "all_drawings"] if drawing
               else ["last_active_drawing"])
     legend(key)
+    if show_holc and data.holc:
+        legend(map_layers.holc_legend(lang))
     st.caption(tr("Click a tract to pick its district. Tracts outside the districts are not drawn.")
                if district_id else tr("Your area is outlined in dark green; tracts outside the "
                                       "districts are not drawn."))
     names = load(queries.units, period).set_index("geoid")["name"]
-    place = area.name if area is not None else load(queries.district_names).get(district_id, "")
+    if data.whole:  # the map draws every tract of the region
+        place = load(queries.place)
+    else:
+        place = area.name if area is not None else load(queries.district_names).get(district_id, "")
     if since is None:
         summary = map_text.map_summary(indicator, unit_values, data.unit_ids, names, place, lang,
-                                       around=True)
+                                       around=not data.whole)
         table = tables.unit_table(unit_values, names, indicator, data.unit_ids, lang)
     else:
         summary = map_text.change_summary(indicator, unit_changes, data.unit_ids, names, place,
-                                          since, lang, around=True)
+                                          since, lang, around=not data.whole)
         table = change.unit_change_table(unit_changes, names, indicator, data.unit_ids, lang)
     st.markdown(f"{escape_markdown(summary)} {map_text.table_link(lang)}")
     st.subheader(tr("The map's numbers as a table"), anchor=map_text.MAP_TABLE_ANCHOR)

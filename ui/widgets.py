@@ -36,7 +36,7 @@ def legend(entries: Legend) -> None:
     swatches = "".join(
         f"<span style='display:inline-block;margin:2px 10px 2px 0;white-space:nowrap'>"
         f"<span style='display:inline-block;width:14px;height:14px;background:{colour};"
-        f"border:1px solid #999;vertical-align:middle;margin-right:4px'></span>"
+        f"border:1px solid #767676;vertical-align:middle;margin-right:4px'></span>"
         f"{html.escape(text)}</span>"
         for text, colour in entries.entries)
     st.markdown(f"<div style='font-size:0.9rem'><b>{html.escape(entries.title)}</b><br>{swatches}</div>",
