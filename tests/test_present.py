@@ -263,7 +263,7 @@ def profile_rows() -> list[profile.ProfileRow]:
                              ("w", "poverty", 0.2, 0.09, "low")])
     region = values_frame([("region", "rent_burden", 0.35, 0.01, "high"),
                            ("region", "poverty", 0.19, 0.01, "high"), ("region", "pm25", 9.9, np.nan, "")])
-    return profile.profile_rows(district, region, {1: "Source: Toy ACS, 2019-2023"})
+    return profile.profile_rows(district, region, {1: "Toy ACS, 2019-2023"})
 
 
 def test_profile_rows_read_as_sentences_in_registry_order():

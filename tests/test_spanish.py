@@ -92,7 +92,7 @@ def test_a_card_reads_in_spanish() -> None:
     assert "47\u00a0%" in row.headline("Westside")
     assert row.against_region("Westside", "Sample City") == (
         "En el conjunto de Sample City es 41\u00a0%: Westside está **por encima de** Sample City.")
-    assert row.caption == "± 4,1 puntos · úsalo con cuidado · Sample source"
+    assert row.caption == "± 4,1 puntos · úsalo con cuidado · Fuente: Sample source"
 
 
 def test_the_printable_profile_says_its_language() -> None:
@@ -101,6 +101,7 @@ def test_the_printable_profile_says_its_language() -> None:
     page = profile.profile_html("Sample City", "Westside", [row], [], "2026-11-01", True, "es")
     assert page.startswith("<!doctype html><html lang='es'>")
     assert "Perfil de Westside" in page and "Datos de ejemplo ficticios" in page
+    assert page.count("Fuente: Sample source") == 1 and "Fuente: Fuente" not in page
     english = profile.profile_html("Sample City", "Westside", [row], [], "2026-11-01", True)
     assert "<html lang='en'>" in english
 

@@ -88,7 +88,8 @@ class ProfileRow:
     def caption(self) -> str:
         """Margin of error, reliability in words and source, joined by dots."""
         parts = (format_moe(self.indicator, self.moe, self.lang),
-                 reliability_words(self.reliability, self.lang), self.source)
+                 reliability_words(self.reliability, self.lang),
+                 t("Source: {source}", self.lang, source=self.source))
         return " · ".join(p for p in parts if p)
 
 
@@ -104,7 +105,7 @@ def profile_rows(values: pd.DataFrame, region: pd.DataFrame, sources: dict[int, 
     values, region : pandas.DataFrame
         ``indicator_values`` rows of the district and of the region.
     sources : dict
-        layer_id -> "Source: title, vintage" (an indicator without a layer, or whose layer is
+        layer_id -> "title, vintage" (an indicator without a layer, or whose layer is
         not listed, shows its registry source).
     """
     regional = region.set_index("indicator_id")
@@ -206,7 +207,7 @@ def profile_html(region_name: str, district: str, rows: list[ProfileRow], missin
                 f"<tr><td>{e(r.sentence[0].upper() + r.sentence[1:])}."
                 f"{(' ' + e(r.change)) if r.change else ''}<br><span class='src'>"
                 f"{e(region_name)}: {e(format_value(indicator, r.region_value, lang))}. "
-                f"{e(t('Source:', lang))} {e(r.source)}</span></td><td class='v'>"
+                f"{e(t('Source: {source}', lang, source=r.source))}</span></td><td class='v'>"
                 f"{e(format_value(indicator, r.value, lang))}"
                 f"{('<br>' + e(moe)) if moe else ''}</td><td class='r'>"
                 f"{e(reliability_words(r.reliability, lang))}</td></tr>")

@@ -211,8 +211,8 @@ def layers(con: Connection) -> pd.DataFrame:
 
 
 def source_lines(con: Connection) -> dict[int, str]:
-    """layer_id -> "Source: title, vintage" for captions (publisher and licence: Data page)."""
-    return {int(r.layer_id): f"Source: {r.title}, {r.vintage}" for r in layers(con).itertuples()}
+    """layer_id -> "title, vintage" for captions (publisher and licence: Data page)."""
+    return {int(r.layer_id): f"{r.title}, {r.vintage}" for r in layers(con).itertuples()}
 
 
 def has_overlay(con: Connection, kind: str) -> bool:

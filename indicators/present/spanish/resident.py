@@ -51,7 +51,7 @@ ES: dict[str, str] = {
     "muestra el margen de error al 90 %.",
     "Fictional sample data: these places and people do not exist.": "Datos de ejemplo "
     "ficticios: estos lugares y personas no existen.",
-    "Source:": "Fuente:",
+    "Source: {source}": "Fuente: {source}",
     "Not available for this region: {labels}.": "No disponible para esta región: {labels}.",
     "Just Communities Dashboard. Data built {built}. Definitions, formulas and sources: the "
     "dashboard's Methodology page.": "Panel de Just Communities. Datos preparados el {built}. "
