@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from datetime import date
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
@@ -22,10 +23,11 @@ from streamlit.runtime.pages_manager import PagesManager
 from indicators import config
 from indicators.present import queries
 from indicators.present.formatting import escape_markdown
+from indicators.present.language import long_date
 from indicators.problems import InputError
 from indicators.store.build import build
 from ui.data import load
-from ui.language import link_params, switch, tr
+from ui.language import current_lang, link_params, switch, tr
 
 log = logging.getLogger("dashboard")
 
@@ -80,7 +82,16 @@ def sidebar(pages: Mapping[str, Sequence[StreamlitPage]]) -> None:
                 st.page_link(page, query_params=keep or None)
         vintages = sorted({v for v in layers["vintage"] if v})
         st.caption(tr("Data: {vintages}", vintages="; ".join(escape_markdown(v) for v in vintages)))
-        st.caption(tr("Built {date}", date=meta.get("built_at", "")[:10]))
+        st.caption(tr("Built {date}", date=built_on(meta.get("built_at", ""))))
+
+
+def built_on(stamp: str) -> str:
+    """When the data were built, as the reader's language writes a date (the stamp as written
+    when it is not an ISO date)."""
+    try:
+        return long_date(date.fromisoformat(stamp[:10]), current_lang())
+    except ValueError:
+        return stamp[:10]
 
 
 @contextmanager
