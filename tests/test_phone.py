@@ -18,7 +18,8 @@ The map (``ui/css/phone.css`` and Leaflet.GestureHandling, ``indicators/present/
 one-finger swipe that starts on the map scrolls the page and leaves the map where it was, saying
 "use two fingers" in the page's language, and a two-finger drag moves the map. The touches are
 real input (Chrome DevTools' ``Input.dispatchTouchEvent``), so the browser's own touch-action and
-scrolling decide, as on a phone. With a mouse, the wheel over a map scrolls the page too.
+scrolling decide, as on a phone. A swipe on a chart scrolls the page too. With a mouse, the
+wheel over a map scrolls the page.
 
 Run with ``pytest -m browser tests/test_phone.py``; skipped (with the reason) where
 ``/usr/bin/chromium`` or the playwright package is missing.
@@ -109,8 +110,8 @@ def open_page(tab: Tab, path: str, lang: str, maps: int) -> None:
     """Load the page in ``lang`` and wait until it has run and its maps have drawn."""
     query = "?lang=es" if lang == "es" else ""
     tab.page.goto(f"{tab.url}/{path}{query}")
-    tab.page.locator("h1").first.wait_for(state="visible")
-    wait_idle(tab.page)
+    tab.page.locator("h1").first.wait_for(state="visible", timeout=2 * PAGE_TIMEOUT_MS)
+    wait_idle(tab.page, 2 * PAGE_TIMEOUT_MS)
     if maps:
         settle_maps(tab, maps)
     tab.page.wait_for_timeout(300)  # late layout: tab bars, chart toolbars
@@ -314,15 +315,21 @@ def map_frame(page: Page) -> Frame:
     return frame
 
 
-def map_in_view(page: Page) -> dict[str, float]:
-    """Scroll the page so that the map's top is 150 px below the window's top; its box."""
-    page.evaluate(f"""() => {{ const map = document.querySelector('{MAP_IFRAME}');
+def in_view(page: Page, selector: str) -> dict[str, float]:
+    """Scroll the page so that the first ``selector``'s top is 150 px below the window's top;
+    its box."""
+    page.evaluate("""s => { const element = document.querySelector(s);
         const main = document.querySelector('[data-testid="stMain"]');
-        main.scrollBy(0, map.getBoundingClientRect().top - 150); }}""")
+        main.scrollBy(0, element.getBoundingClientRect().top - 150); }""", selector)
     page.wait_for_timeout(300)
-    box = page.locator(MAP_IFRAME).first.bounding_box()
-    assert box is not None and box["height"] > 200, f"the map is not shown: {box}"
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None and box["height"] > 200, f"{selector} is not shown: {box}"
     return box
+
+
+def map_in_view(page: Page) -> dict[str, float]:
+    """The map's box, scrolled to 150 px below the window's top."""
+    return in_view(page, MAP_IFRAME)
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -382,6 +389,21 @@ def test_the_map_says_how_to_move_it_in_the_page_language(phone: Tab, lang: str)
         "the map's message is not in the page's language (ui/data.py base_map must pass the "
         f"page's language to maps.offline_map): {shown['touch']!r}")
     assert ("rueda" in shown["scroll"]) == (lang == "es")
+
+
+def test_one_finger_scrolls_past_a_chart(phone: Tab) -> None:
+    """A chart is as wide as the phone: a swipe that starts on it scrolls the page."""
+    open_page(phone, "compare", "en", 0)
+    page = phone.page
+    chart = page.locator('[data-testid="stPlotlyChart"]').first
+    chart.wait_for(state="visible")
+    page.wait_for_timeout(500)
+    box = in_view(page, '[data-testid="stPlotlyChart"]')
+    scrolled = page.evaluate(SCROLL_JS)
+    swipe(page, page.context.new_cdp_session(page),
+          [(box["x"] + box["width"] * 0.6, box["y"] + box["height"] / 2)], 0, -200)
+    moved = page.evaluate(SCROLL_JS) - scrolled
+    assert moved > 100, f"a one-finger swipe on a chart scrolled the page by {moved} px"
 
 
 def test_the_mouse_wheel_scrolls_past_the_map_on_a_desktop(desktop: Tab) -> None:

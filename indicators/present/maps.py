@@ -192,8 +192,11 @@ def offline_map(bounds: tuple[float, float, float, float], lang: str = "en",
     )
     fmap.default_js = list(OFFLINE_JS) + (list(GESTURES_JS) if gestures else [])
     fmap.default_css = list(OFFLINE_CSS) + (list(GESTURES_CSS) if gestures else [])
+    # On a touch screen the zoom buttons are a finger's size (44 px; Leaflet's touch size is 30).
     fmap.get_root().header.add_child(folium.Element(
-        "<style>.leaflet-container { background: #f4f4f1; }</style>"))
+        "<style>.leaflet-container { background: #f4f4f1; }"
+        " .leaflet-touch .leaflet-control-zoom a { width: 44px; height: 44px; line-height: 44px;"
+        " font-size: 26px; }</style>"))
     return fmap
 
 
