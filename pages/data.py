@@ -31,12 +31,12 @@ def main() -> None:
              f"{escape_markdown(meta.get('description', ''))}")
     st.caption(f"Database built {meta.get('built_at', '')}; unit level: "
                f"{meta.get('unit_level', '').replace('_', ' ')}s.")
-    st.subheader("Layers loaded")
+    st.header("Layers loaded")  # h2 under the title (h1): headings go down one level at a time
     st.dataframe(tables.layers_view(load(queries.layers)), hide_index=True, width="stretch")
     st.caption("Rows outside the region's tracts are counted but not loaded. The SHA-256 "
                "fingerprint identifies the exact file each number came from.")
 
-    st.subheader("Downloads")
+    st.header("Downloads")
     sizes = load(queries.download_sizes)
     for table, description in queries.DOWNLOAD_TABLES.items():
         a, b, c = st.columns([3, 1, 1])

@@ -10,8 +10,12 @@ issue; the README's "Accessibility" section lists the same). Moderate and minor 
 best-practice ones are counted, never failing.
 
 The counts per page (violating elements by impact) go to ``tests/artifacts/axe-counts.json``
-and are printed as a table at the end. Run with ``pytest tests/test_accessibility.py``;
-Atlanta's cases skip (with the reason) where ../shared/data is absent.
+and are printed as a table at the end. The editors' views (the Data page's loading form, the
+Project page's record forms: ``ui/data_load.py``, ``ui/project_forms.py``) are checked once
+signed in, on the sample, in English (the editors' forms are not translated).
+
+Run with ``pytest tests/test_accessibility.py``; Atlanta's cases skip (with the reason) where
+../shared/data is absent.
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from indicators.certification import accounts
 from tests import appserver, axe
 from tests.test_browser import MAP_IFRAME, map_path_counts, wait_idle
 
@@ -177,3 +182,55 @@ def test_no_serious_or_critical_violation(browser: Browser, region_app: tuple[st
     assert not failing, (
         f"{len(failing)} serious or critical WCAG violation(s) on /{path} ({lang}, {region}, "
         f"<html lang={document_lang!r}>):\n" + "\n".join(f.describe() for f in failing))
+
+
+EDITOR, PASSWORD = "axe-editor", "a long password for the axe test"
+
+
+@pytest.fixture(scope="module")
+def editor_app(browser: Browser, sample_db: Path,
+               tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A server on the sample with a local editor account (so the sign-in box shows)."""
+    tmp = tmp_path_factory.mktemp("a11y-editor")
+    (tmp / "data").mkdir()
+    accounts_file = accounts.add_account(EDITOR, PASSWORD, "Axe Editor", "editor",
+                                         tmp / "accounts.toml")
+    env = {**appserver.app_env(tmp / "data", sample_db), accounts.ACCOUNTS_ENV: str(accounts_file)}
+    with appserver.running(env, tmp / "streamlit.log") as server:
+        yield server.url
+
+
+def test_the_editors_views_have_no_serious_or_critical_violation(
+        browser: Browser, editor_app: str, counts: dict[str, dict[str, int]]) -> None:
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
+    failing: list[str] = []
+    try:
+        page = context.new_page()
+        page.goto(f"{editor_app}/data")
+        page.locator("h1").first.wait_for(state="visible", timeout=120_000)
+        wait_idle(page, PAGE_TIMEOUT_MS)
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Editors: sign in").click()
+        sidebar.get_by_label("Name", exact=True).fill(EDITOR)
+        sidebar.get_by_label("Password", exact=True).fill(PASSWORD)
+        sidebar.get_by_role("button", name="Sign in").click()
+        sidebar.get_by_text("Signed in as").wait_for(state="visible")
+        for name, path, form in (("data-editor", "data", "Check and load"),
+                                 ("project-editor", "project", "Record status")):
+            if path != "data":  # the sidebar link keeps the session (and so the signing in)
+                page.set_viewport_size(VIEWPORT)
+                page.locator(f'[data-testid="stSidebar"] a[href="{path}"]').click()
+                page.wait_for_url(f"{editor_app}/{path}")
+                wait_idle(page, PAGE_TIMEOUT_MS)
+            assert sidebar.get_by_text("Signed in as").is_visible(), f"signed out on /{path}"
+            settle(page)
+            assert page.get_by_role("button", name=form).count() > 0, f"no {form!r} on /{path}"
+            report = axe.run(page, EXCLUSIONS)
+            counts[f"sample/{name}/en"] = report.counts()
+            failing += [f"/{path} (signed in): {f.describe()}" for f in report.failing()]
+    finally:
+        context.close()
+    save(counts)
+    assert not failing, (f"{len(failing)} serious or critical WCAG violation(s) in the editors' "
+                         "views:\n" + "\n".join(failing))
