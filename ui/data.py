@@ -26,6 +26,7 @@ from indicators.certification.backends import Location, exists, location
 from indicators.present import maps, queries
 from indicators.store.areas import AreaProfiler
 from indicators.store.database import connect_readonly, cursor_of
+from ui.language import current_lang
 
 T = TypeVar("T")
 #: Bounds of the query cache (see :func:`_cached`).
@@ -102,7 +103,7 @@ def base_map() -> folium.Map:
     the same data (st_folium normalises the generated ids), so the browser keeps the map it has
     and only the layers change.
     """
-    return maps.offline_map(load(queries.region_bounds))
+    return maps.offline_map(load(queries.region_bounds), current_lang())
 
 
 # One records database per deployment (keyed by region folder and location); a few allow for a
