@@ -195,8 +195,10 @@ def offline_map(bounds: tuple[float, float, float, float], lang: str = "en",
     # On a touch screen the zoom buttons are a finger's size (44 px; Leaflet's touch size is 30).
     fmap.get_root().header.add_child(folium.Element(
         "<style>.leaflet-container { background: #f4f4f1; }"
+        " .leaflet-container:focus-visible { outline: 3px solid #1f6f5c; outline-offset: -3px; }"
         " .leaflet-touch .leaflet-control-zoom a { width: 44px; height: 44px; line-height: 44px;"
         " font-size: 26px; }</style>"))
+    KeyboardStops().add_to(fmap)
     return fmap
 
 
@@ -369,3 +371,21 @@ class FitView(FitBounds):
         minx, miny, maxx, maxy = bounds
         super().__init__([[miny, minx], [maxy, maxx]], padding=(padding_px, padding_px))
         self._name = "FitView"
+
+
+class KeyboardStops(folium.MacroElement):
+    """Take the map's shapes out of the Tab order (now and as layers are swapped in): Leaflet 1.9
+    makes every shape with a tooltip a Tab stop (Leaflet/Leaflet#8247), so a keyboard crossed
+    hundreds of tracts, most out of view, to get past the map. The map itself stays a stop (the
+    arrow keys pan it), and its numbers are in the table beside it."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            (function (box) {
+                const skip = () => box.querySelectorAll("path.leaflet-interactive:not([tabindex])")
+                    .forEach((shape) => shape.setAttribute("tabindex", "-1"));
+                skip();
+                new MutationObserver(skip).observe(box, {childList: true, subtree: true});
+            })({{ this._parent.get_name() }}.getContainer());
+        {% endmacro %}
+        """)
