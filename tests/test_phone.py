@@ -133,7 +133,11 @@ TABLES_JS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]'
     const box = frame.getBoundingClientRect();
     const scroller = frame.querySelector('.dvn-scroller');
     const overflow = scroller ? getComputedStyle(scroller).overflowX : 'none';
-    return {left: box.left, right: box.right, width: box.width,
+    // What comes after the table's element must start below it (nothing drawn over its rows).
+    const holder = frame.closest('[data-testid="stElementContainer"]');
+    const next = holder && holder.nextElementSibling;
+    const after = next ? next.getBoundingClientRect().top : Infinity;
+    return {left: box.left, right: box.right, width: box.width, bottom: box.bottom, after: after,
             content: scroller ? scroller.scrollWidth : 0, inner: scroller ? scroller.clientWidth : 0,
             scrolls: overflow === 'auto' || overflow === 'scroll'};
 })"""
@@ -254,6 +258,7 @@ def test_the_page_fits_a_phone(phone: Tab, name: str, path: str, maps: int, lang
             f"a table is wider than the phone: {table}")
         if table["content"] > table["inner"] + 1:
             assert table["scrolls"], f"a wide table does not scroll inside itself: {table}"
+        assert table["bottom"] <= table["after"] + 0.5, f"what follows a table covers its rows: {table}"
     assert not small, (f"{len(small)} controls smaller than {MIN_TARGET} x {MIN_TARGET} px on "
                        f"/{path} ({lang}):\n  " + "\n  ".join(small))
     assert phone.errors == []
