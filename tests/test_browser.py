@@ -128,8 +128,13 @@ def _console(errors: list[str], message: ConsoleMessage) -> None:
     errors.append(f"console error: {message.text} (at {source})")
 
 
-def _open_tab(browser: Browser, url: str, viewport: dict[str, int]) -> Iterator[Tab]:
-    context = browser.new_context(viewport=viewport)
+def _open_tab(browser: Browser, url: str, viewport: dict[str, int] | None = None,
+              **options: object) -> Iterator[Tab]:
+    """A fresh browser context (``viewport`` and any other Playwright context ``options``, such
+    as a phone's touch) whose page records console and page errors."""
+    if viewport is not None:
+        options["viewport"] = viewport
+    context = browser.new_context(**options)
     context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     tab = Tab(page, url, [])

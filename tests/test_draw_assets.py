@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import functools
+import gzip
 import hashlib
 import http.server
 import io
@@ -58,9 +59,11 @@ FAKE_PACKAGE = {
 
 
 def tgz(members: dict[str, bytes], links: dict[str, str] | None = None) -> bytes:
-    """A gzipped tarball with these files (and symbolic links name -> target)."""
+    """A gzipped tarball with these files (and symbolic links name -> target), the same bytes
+    every time (gzip's header would otherwise hold the second it was made in, and a test that
+    builds the tarball twice across a second boundary would see two integrities)."""
     buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+    with tarfile.open(fileobj=buffer, mode="w") as archive:
         for name, body in members.items():
             info = tarfile.TarInfo(name)
             info.size = len(body)
@@ -69,7 +72,7 @@ def tgz(members: dict[str, bytes], links: dict[str, str] | None = None) -> bytes
             info = tarfile.TarInfo(name)
             info.type, info.linkname = tarfile.SYMTYPE, target
             archive.addfile(info)
-    return buffer.getvalue()
+    return gzip.compress(buffer.getvalue(), mtime=0)
 
 
 def fake_install(destination: Path) -> Path:

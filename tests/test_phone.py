@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tests import appserver
-from tests.test_browser import MAP_IFRAME, Tab, _console, settle_maps, wait_idle
+from tests.test_browser import MAP_IFRAME, Tab, _open_tab, settle_maps, wait_idle
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, CDPSession, Frame, Page
@@ -81,29 +81,16 @@ def server_url(browser: Browser, sample_db: Path, tmp_path_factory: pytest.TempP
         yield server.url
 
 
-def _tab(browser: Browser, url: str, **options: object) -> Iterator[Tab]:
-    context = browser.new_context(**options)
-    context.set_default_timeout(PAGE_TIMEOUT_MS)
-    page = context.new_page()
-    tab = Tab(page, url, [])
-    page.on("console", lambda message: _console(tab.errors, message))
-    page.on("pageerror", lambda error: tab.errors.append(f"uncaught error: {error}"))
-    try:
-        yield tab
-    finally:
-        context.close()
-
-
 @pytest.fixture
 def phone(browser: Browser, server_url: str) -> Iterator[Tab]:
     """A fresh touch-screen phone (a fresh Streamlit session)."""
-    yield from _tab(browser, server_url, **PHONE)
+    yield from _open_tab(browser, server_url, **PHONE)
 
 
 @pytest.fixture
 def desktop(browser: Browser, server_url: str) -> Iterator[Tab]:
     """A fresh desktop browser with a mouse, 1400 px wide."""
-    yield from _tab(browser, server_url, viewport={"width": 1400, "height": 900})
+    yield from _open_tab(browser, server_url, {"width": 1400, "height": 900})
 
 
 def open_page(tab: Tab, path: str, lang: str, maps: int) -> None:
