@@ -12,12 +12,43 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 from indicators.present import maps
+from indicators.present.language import t
 from ui import frame, language, style
-from ui.navigation import IN_SPANISH, pages
 
 ROOT = Path(__file__).parent
+#: The URL paths of the pages written in Spanish too (the others say they are in English only).
+IN_SPANISH = frozenset({"", "methodology"})
+
+
+def pages(lang: str) -> dict[str, list[StreamlitPage]]:
+    """The navigation in ``lang``: sections and page titles translated, URLs never."""
+    return {
+        t("Residents", lang): [
+            st.Page(ROOT / "pages" / "neighbourhood.py", title=t("My neighbourhood", lang),
+                    icon=":material/home_pin:", default=True),  # served at "/"
+        ],
+        t("City staff", lang): [
+            st.Page(ROOT / "pages" / "compare.py", title=t("Compare districts", lang),
+                    icon=":material/bar_chart:", url_path="compare"),
+            st.Page(ROOT / "pages" / "equity.py", title=t("Equity gaps", lang),
+                    icon=":material/balance:", url_path="equity"),
+        ],
+        t("Funders", lang): [
+            st.Page(ROOT / "pages" / "portfolio.py", title=t("Certification portfolio", lang),
+                    icon=":material/workspace_premium:", url_path="portfolio"),
+            st.Page(ROOT / "pages" / "project.py", title=t("Project", lang),
+                    icon=":material/assignment:", url_path="project"),
+        ],
+        t("About", lang): [
+            st.Page(ROOT / "pages" / "methodology.py", title=t("Methodology", lang),
+                    icon=":material/menu_book:", url_path="methodology"),
+            st.Page(ROOT / "pages" / "data.py", title=t("Data", lang), icon=":material/dataset:",
+                    url_path="data"),
+        ],
+    }
 
 
 # One entry: the assets are copied once per server process.
