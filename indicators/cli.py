@@ -1,4 +1,8 @@
-"""Command line: ``python -m indicators build|check|sample|compare|profile`` and the records commands.
+"""Command line: ``python -m indicators fetch|build|check|sample|compare|profile`` and the records
+commands.
+
+``fetch`` downloads a region from the publishers and writes its manifest
+(:mod:`indicators.ingest.fetch_region`), drawing a progress bar for each file and the whole.
 
 The records commands: ``verify-audit`` (the audit chain), ``export-records`` and
 ``import-records`` (backup and restore, :mod:`indicators.certification.backup`),
@@ -18,6 +22,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TextIO
 
 from indicators import config
 from indicators.certification.audit import verify
@@ -26,6 +31,9 @@ from indicators.certification.backup import export_records, import_records
 from indicators.certification.checks import RecordError
 from indicators.certification.migrations import upgrade
 from indicators.certification.transfer import copy_records
+from indicators.ingest.fetch_plan import FetchRequest
+from indicators.ingest.fetch_region import FetchEvent, fetch_region
+from indicators.ingest.publishers import DEFAULT_YEAR
 from indicators.ingest.upload import UploadError, read_upload
 from indicators.metrics.areas import AreaError
 from indicators.problems import InputError, Problem
@@ -45,6 +53,20 @@ def main(argv: list[str] | None = None) -> int:
     p_build.add_argument("region", type=Path, help="region folder holding manifest.toml")
     p_build.add_argument("--out", type=Path, default=None,
                          help=f"database to write (default {config.indicators_db()})")
+    p_fetch = sub.add_parser("fetch", help="download a region's files from the publishers (Census Bureau, "
+                             "CDC, EPA) and write its manifest")
+    p_fetch.add_argument("out_dir", type=Path, help="region folder to write (updated if fetched before)")
+    p_fetch.add_argument("--state", required=True, help="GA, Georgia or 13")
+    p_fetch.add_argument("--county", required=True,
+                         help="counties, comma-separated: Fulton,DeKalb or 121,089")
+    p_fetch.add_argument("--year", type=int, default=DEFAULT_YEAR,
+                         help=f"last year of the ACS 5-year period (default {DEFAULT_YEAR})")
+    p_fetch.add_argument("--districts", default=None,
+                         help="districts boundary file, a path or an http(s) URL (default: the counties)")
+    p_fetch.add_argument("--name", default=None, help="the districts file's column naming each district")
+    p_fetch.add_argument("--name-prefix", default="", help='put before each district name ("District ")')
+    p_fetch.add_argument("--ejscreen", action="append", default=[], metavar="URL",
+                         help="an EJScreen (or successor) CSV to add; may be given more than once")
     p_check = sub.add_parser("check", help="validate a region without writing anything")
     p_check.add_argument("region", type=Path)
     p_sample = sub.add_parser("sample", help="write the fictional Sample City region (or, with "
@@ -93,6 +115,8 @@ def main(argv: list[str] | None = None) -> int:
                            help="replace records in the target that the source lacks")
     args = parser.parse_args(argv)
     try:
+        if args.command == "fetch":
+            return _fetch(args)
         if args.command == "build":
             return _build(args.region, args.out)
         if args.command == "check":
@@ -124,6 +148,58 @@ def main(argv: list[str] | None = None) -> int:
     except RecordError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 2
+
+
+def _fetch(args: argparse.Namespace) -> int:
+    request = FetchRequest(args.state, tuple(c for c in args.county.split(",") if c.strip()), args.year,
+                           args.districts, args.name, args.name_prefix, tuple(args.ejscreen))
+    bars = _Bars(sys.stderr)
+    try:
+        report = fetch_region(request, args.out_dir, progress=bars)
+    finally:
+        bars.close()
+    print(report.summary())
+    return 0
+
+
+class _Bars:
+    """Progress on a terminal: the current file's bar and the whole fetch's, redrawn in place; one
+    line per finished file where the output is not a terminal (a log, CI)."""
+
+    WIDTH = 24
+
+    def __init__(self, stream: TextIO):
+        self.stream, self.tty, self.last = stream, stream.isatty(), 0.0
+
+    def __call__(self, event: FetchEvent) -> None:
+        if event.finished:
+            self._clear()
+            how = "downloaded" if event.changed else "unchanged"
+            size = f", {event.done / 1e6:,.2f} MB" if event.done else ""
+            print(f"[{event.index}/{event.files}] {event.name}{size}: {how}", file=self.stream)
+            return
+        now = time.monotonic()
+        if not self.tty or now - self.last < 0.1:
+            return
+        self.last = now
+        share = event.done / event.total if event.total else 0.0
+        whole = (event.index - 1 + share) / event.files
+        size = f"{event.done / 1e6:,.1f}/{event.total / 1e6:,.1f} MB" if event.total else \
+            f"{event.done / 1e6:,.1f} MB"
+        self.stream.write(f"\r[{event.index}/{event.files}] {event.name[:24]:<24} {self._bar(share)} {size}"
+                          f"  all {self._bar(whole)} {whole:4.0%}\x1b[K")
+        self.stream.flush()
+
+    def _bar(self, share: float) -> str:
+        filled = round(max(0.0, min(1.0, share)) * self.WIDTH)
+        return "█" * filled + "░" * (self.WIDTH - filled)
+
+    def _clear(self) -> None:
+        if self.tty:
+            self.stream.write("\r\x1b[K")
+
+    def close(self) -> None:
+        self._clear()
 
 
 def _build(region: Path, out: Path | None) -> int:

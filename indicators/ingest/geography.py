@@ -36,6 +36,14 @@ def read_units(layer: Layer, problems: Problems) -> gpd.GeoDataFrame | None:
     frame = _read_polygons(layer)
     column = _column(frame, layer.key, UNIT_KEYS, "GEOID", layer)
     geoids = normalise_geoid(frame[column])
+    if layer.counties:
+        keep = geoids.str[:5].isin(layer.counties)
+        if not keep.any():
+            problems.error(layer.rel, f"no unit is in the counties {', '.join(layer.counties)}",
+                           "check `counties` (5-digit state and county FIPS codes) against the file.",
+                           f"column {column}")
+            return None
+        frame, geoids = frame[keep.to_numpy()], geoids[keep]
     level = layer.level or _level_from_lengths(geoids)
     expected = GEOID_LENGTH[level]
     # A 10-digit code is never valid, so it is a tract whose leading zero a spreadsheet dropped;

@@ -37,6 +37,13 @@ class Layer:
     columns: dict[str, str] = field(default_factory=dict)
     moe_columns: dict[str, str] = field(default_factory=dict)
     period: str = ""
+    #: Units only: the 5-digit county FIPS codes to keep from a file covering more (a state's
+    #: tracts as the Census Bureau publishes them); empty keeps every unit.
+    counties: tuple[str, ...] = ()
+    #: When ``fetch`` downloaded the file (ISO 8601 UTC), and the SHA-256 it had then: a file
+    #: changed since is reported when the region is built.
+    downloaded: str = ""
+    sha256: str = ""
 
     @property
     def label(self) -> str:

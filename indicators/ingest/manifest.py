@@ -42,7 +42,7 @@ LEVELS = ("tract", "block_group")
 LAYER_KEYS = {
     "role", "path", "key", "level", "profile", "name", "vintage", "publisher", "licence",
     "license", "member", "layer", "crs", "measure", "columns", "moe_columns", "title", "kind",
-    "source_url", "notes", "name_prefix", "period",
+    "source_url", "notes", "name_prefix", "period", "counties", "downloaded", "sha256", "bytes",
 }
 REGION_KEYS = {"name", "sample", "description", "state", "place_label"}
 
@@ -209,6 +209,15 @@ def _parse_layer(folder: Path, index: int, raw: Any, problems: Problems) -> Laye
         problems.error(MANIFEST_NAME, "a districts layer needs `name`, the column naming each "
                        "district", 'add name = "DISTRICT" (the column with the names).', where)
         return None
+    counties = raw.get("counties", [])
+    if not (isinstance(counties, list) and all(isinstance(c, str) and len(c) == 5 and c.isdigit()
+                                               for c in counties)):
+        problems.error(MANIFEST_NAME, "`counties` must be a list of 5-digit county FIPS codes",
+                       'write counties = ["13121", "13089"] (state and county codes), or remove it.', where)
+        return None
+    if counties and role != "units":
+        problems.warning(MANIFEST_NAME, f"`counties` on a {role} layer is ignored: it chooses units",
+                         "remove the key.", where)
     for table in ("columns", "moe_columns"):
         if table in raw and not isinstance(raw[table], dict):
             problems.error(MANIFEST_NAME, f"`{table}` must be a table of variable = \"column\"",
@@ -238,6 +247,9 @@ def _parse_layer(folder: Path, index: int, raw: Any, problems: Problems) -> Laye
         columns={str(k): str(v) for k, v in dict(raw.get("columns", {})).items()},
         moe_columns={str(k): str(v) for k, v in dict(raw.get("moe_columns", {})).items()},
         period=str(raw.get("period", "")).strip(),
+        counties=tuple(counties),
+        downloaded=str(raw.get("downloaded", "")),
+        sha256=str(raw.get("sha256", "")).lower(),
     )
 
 

@@ -170,8 +170,15 @@ def read_region(region_dir: Path, progress: Progress | None = None,
         if result is None and layer.role != "certification":
             continue
         data[layer.index] = result
-        records[layer.index] = LayerRecord(layer, sha256(layer.path), layer.path.stat().st_size,
-                                           rows=rows)
+        records[layer.index] = record = LayerRecord(layer, sha256(layer.path), layer.path.stat().st_size,
+                                                    rows=rows)
+        if layer.sha256 and layer.sha256 != record.sha256:
+            problems.warning(layer.rel, f"the file has changed since it was downloaded on "
+                             f"{layer.downloaded or 'the date the manifest gives'} (its SHA-256 differs "
+                             "from the manifest's)", "run `python -m indicators fetch` again to "
+                             "download it afresh, or remove the manifest's sha256 line if the change "
+                             "was made on purpose.")
+            record.notes.append("changed since it was downloaded")
     if problems.errors or not _has(manifest, data, "units") or not _has(manifest, data, "districts"):
         raise InputError(problems.items)
     units = _units(manifest, data)

@@ -196,7 +196,10 @@ def layers_view(layers: pd.DataFrame) -> pd.DataFrame:
         "Layer": layers["title"], "Role": layers["role"], "Format": layers["profile"],
         "Vintage": layers["vintage"], "Publisher": layers["publisher"], "Licence": layers["licence"],
         "Rows in file": layers["rows"], "Rows loaded": layers["rows_loaded"], "File": layers["path"],
-        "SHA-256": layers["sha256"].str[:12] + "…", "Notes": layers["notes"],
+        "Bytes": layers["bytes"], "SHA-256": layers["sha256"].str[:12] + "…",
+        "Downloaded from": layers["source_url"],
+        "Downloaded": layers.get("downloaded_at", pd.Series("", index=layers.index)),
+        "Notes": layers["notes"],
     })
 
 

@@ -191,7 +191,7 @@ def _write_region(con: duckdb.DuckDBPyConnection, region: Region) -> None:
             "rows_loaded": r.rows_loaded, "units_covered": r.units_covered,
             "variables": r.variables, "sha256": r.sha256, "bytes": r.bytes,
             "loaded_at": loaded_at, "notes": "; ".join(dict.fromkeys(r.notes)),
-            "period": r.layer.period,
+            "period": r.layer.period, "downloaded_at": r.layer.downloaded,
         }
         for r in region.records
     ]))

@@ -21,11 +21,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from indicators.ingest import manifest_text
 from indicators.ingest.manifest import MANIFEST_NAME
 
 #: Folder names of the staged versions (only these are ever pruned).
 VERSION_PREFIX = "region-"
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 class StagingError(ValueError):
@@ -117,65 +117,18 @@ def safe_file_name(filename: str, suffix: str, folder: Path) -> str:
 
 
 def dump_manifest(tables: dict[str, Any], header: str) -> str:
-    """The manifest's tables as TOML text (``[region]``, then each ``[[layer]]`` with its
-    sub-tables such as ``[layer.columns]``), under ``header`` as a comment; read back to be sure.
-
-    >>> text = dump_manifest({"region": {"name": 'A "B"'}, "layer": [{"role": "units",
-    ...     "columns": {"x": "Y"}}]}, "made by a test")
-    >>> tomllib.loads(text)["layer"][0]["columns"]
-    {'x': 'Y'}
-    """
-    kept = {"region": tables.get("region") or {}, "layer": list(tables.get("layer") or [])}
-    lines = [f"# {line}" for line in header.splitlines()]
-    lines += ["", "[region]", *_scalars(kept["region"])]
-    for layer in kept["layer"]:
-        lines += ["", "[[layer]]", *_scalars(layer)]
-        for key, sub in layer.items():
-            if isinstance(sub, dict):
-                lines += ["", f"[layer.{_key(key)}]", *_scalars(sub)]
-    text = "\n".join(lines) + "\n"
-    if tomllib.loads(text) != kept:
-        raise _uncopyable()
-    return text
-
-
-def _scalars(table: dict[str, Any]) -> list[str]:
-    return [f"{_key(k)} = {_value(v)}" for k, v in table.items() if not isinstance(v, dict)]
-
-
-def _key(key: str) -> str:
-    return key if _BARE_KEY.match(key) else _string(key)
-
-
-def _value(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return repr(value)
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(_value(v) for v in value) + "]"
-    raise _uncopyable()
+    """The manifest's tables as TOML text (:func:`indicators.ingest.manifest_text.dump_manifest`),
+    a :class:`StagingError` when they hold what the Data page cannot copy."""
+    try:
+        return manifest_text.dump_manifest(tables, header)
+    except manifest_text.ManifestTextError:
+        raise _uncopyable() from None
 
 
 def _uncopyable() -> StagingError:
     return StagingError("The region's manifest holds values the Data page cannot copy (dates or nested "
                         "tables); load the file by editing manifest.toml and running "
                         "`python -m indicators build`.")
-
-
-def _string(text: str) -> str:
-    """A TOML basic string: every control character escaped."""
-    out = ['"']
-    for ch in text:
-        if ch in ('"', "\\"):
-            out.append("\\" + ch)
-        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
-            out.append(f"\\u{ord(ch):04x}")
-        else:
-            out.append(ch)
-    return "".join(out) + '"'
 
 
 def referenced_folder(manifest_path: str) -> Path | None:

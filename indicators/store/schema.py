@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 
 SCHEMA = """
 CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR);
@@ -22,7 +22,8 @@ CREATE TABLE layers (
     layer_id INTEGER PRIMARY KEY, role VARCHAR, title VARCHAR, path VARCHAR, profile VARCHAR,
     level VARCHAR, vintage VARCHAR, publisher VARCHAR, licence VARCHAR, source_url VARCHAR,
     rows INTEGER, rows_loaded INTEGER, units_covered INTEGER, variables INTEGER,
-    sha256 VARCHAR, bytes BIGINT, loaded_at TIMESTAMP, notes VARCHAR, period VARCHAR
+    sha256 VARCHAR, bytes BIGINT, loaded_at TIMESTAMP, notes VARCHAR, period VARCHAR,
+    downloaded_at VARCHAR
 );
 CREATE TABLE variables (
     variable VARCHAR PRIMARY KEY, kind VARCHAR, label VARCHAR, unit VARCHAR
