@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     p_fetch.add_argument("--name-prefix", default="", help='put before each district name ("District ")')
     p_fetch.add_argument("--ejscreen", action="append", default=[], metavar="URL",
                          help="an EJScreen (or successor) CSV to add; may be given more than once")
+    p_fetch.add_argument("--retries", type=int, default=4,
+                         help="further tries of a file after a passing failure, with back-off (default 4)")
     p_check = sub.add_parser("check", help="validate a region without writing anything")
     p_check.add_argument("region", type=Path)
     p_sample = sub.add_parser("sample", help="write the fictional Sample City region (or, with "
@@ -155,7 +157,7 @@ def _fetch(args: argparse.Namespace) -> int:
                            args.districts, args.name, args.name_prefix, tuple(args.ejscreen))
     bars = _Bars(sys.stderr)
     try:
-        report = fetch_region(request, args.out_dir, progress=bars)
+        report = fetch_region(request, args.out_dir, progress=bars, retries=max(0, args.retries))
     finally:
         bars.close()
     print(report.summary())
@@ -174,7 +176,7 @@ class _Bars:
     def __call__(self, event: FetchEvent) -> None:
         if event.finished:
             self._clear()
-            how = "downloaded" if event.changed else "unchanged"
+            how = event.note or ("downloaded" if event.changed else "unchanged")
             size = f", {event.done / 1e6:,.2f} MB" if event.done else ""
             print(f"[{event.index}/{event.files}] {event.name}{size}: {how}", file=self.stream)
             return

@@ -150,7 +150,7 @@ class Mirror:
     def handle(self, request: http.server.BaseHTTPRequestHandler) -> None:
         parts = urllib.parse.urlsplit(request.path)
         fault = next((queue.pop(0) for prefix, queue in self.faults.items()
-                      if parts.path.startswith(prefix) and queue), None)
+                      if request.path.startswith(prefix) and queue), None)
         if fault in ("404", "500", "429"):
             return self._send(request, int(fault), b"scripted failure", {"Retry-After": "0"})
         if parts.path.startswith("/data/"):

@@ -29,7 +29,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from indicators.ingest import census_api, publishers
-from indicators.ingest.download import fetch
+from indicators.ingest.download import DownloadError, fetch
 from indicators.ingest.fetch_plan import Fetched, FetchRequest, layer_entry, resolve_counties, shapefile_parts
 from indicators.ingest.files import sha256
 from indicators.ingest.manifest import MANIFEST_NAME
@@ -53,6 +53,8 @@ class FetchEvent:
     total: int | None = None
     finished: bool = False
     changed: bool = True
+    #: What a finished step found, where that says more than "downloaded" or "unchanged".
+    note: str = ""
 
 
 Progress = Callable[[FetchEvent], None]
@@ -110,10 +112,14 @@ class _Run:
         if not dest.exists() and (self.seed / name).exists() and old:
             _link(self.seed / name, dest)
         valid = self.staged.get(name, old) if dest.exists() else {}
-        got = fetch(publishers.mirrored(url, self.request.mirror), dest,
-                    etag=str(valid.get("etag", "")) or None,
-                    last_modified=str(valid.get("last_modified", "")) or None,
-                    progress=lambda done, total: self.event(title, done, total), **self.options)
+        try:
+            got = fetch(publishers.mirrored(url, self.request.mirror), dest,
+                        etag=str(valid.get("etag", "")) or None,
+                        last_modified=str(valid.get("last_modified", "")) or None,
+                        progress=lambda done, total: self.event(title, done, total), **self.options)
+        except DownloadError as exc:  # the file by hand goes in the region folder, not in staging
+            raise DownloadError(exc.message.replace(str(dest), str(self.folder / name)), url=exc.url,
+                                status=exc.status, kind=exc.kind, file=name) from None
         changed = got.sha256 != old.get("sha256")
         stamp = got.fetched_at if changed else str(old.get("fetched_at", got.fetched_at))
         return self.finish(Fetched(name, url, got.bytes, got.sha256, stamp, changed, got.etag or "",
@@ -149,7 +155,7 @@ class _Run:
         return self.finish(Fetched(name, url, dest.stat().st_size, digest, stamp, changed,
                                    requests=queries), title)
 
-    def event(self, title: str, done: int, total: int | None, **finished: bool) -> None:
+    def event(self, title: str, done: int, total: int | None, **finished: bool | str) -> None:
         if self.progress:
             self.progress(FetchEvent(title, self.index, self.files, done, total, **finished))
 
@@ -197,7 +203,7 @@ def fetch_region(request: FetchRequest, folder: Path, *, progress: Progress | No
     county_rows = run.api_table([census_api.county_query(request.year, state.fips, key=key)], "counties",
                                 ("state", "county"))
     counties = resolve_counties(request.counties, census_api.county_codes(county_rows), state)
-    run.event("the state's counties", 0, 0, finished=True, changed=False)
+    run.event("the state's counties", 0, 0, finished=True, note=", ".join(counties.values()))
     layers: list[dict[str, object]] = []
     tracts = publishers.tracts(request.year, state)
     got = run.download(tracts.url, tracts.file_name, "census tracts")
