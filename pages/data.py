@@ -10,7 +10,7 @@ import streamlit as st
 from indicators import config
 from indicators.present import queries, tables
 from indicators.present.formatting import escape_markdown
-from ui import data_load, frame
+from ui import data_fetch, data_load, frame
 from ui.data import load, uncached
 from ui.editor import current_editor, sign_in_box
 
@@ -52,6 +52,7 @@ def main() -> None:
     st.caption("Open it read-only with DuckDB (`duckdb.connect('indicators.duckdb', read_only=True)`); "
                "the tables are described in the project's README.")
     data_load.load_panel(current_editor(writing=True))
+    data_fetch.fetch_panel(current_editor(writing=True))
 
 
 frame.frame_guard()

@@ -317,7 +317,7 @@ def test_a_visitor_sees_no_load_form(page):
 def test_an_editor_sees_the_form_and_restores_from_the_page(page, live):
     at = page(signed_in=True)
     assert "Load data (editors)" in texts(at)
-    assert [b.label for b in at.get("form_submit_button")] == ["Check and load"]
+    assert [b.label for b in at.get("form_submit_button")] == ["Check and load", "Fetch and build"]
     assert not [b for b in at.button if b.label == "Restore"], "nothing to restore yet"
     original = sha(live.db)
     live.load(doubled_acs(), "acs2.csv")

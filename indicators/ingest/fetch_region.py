@@ -274,8 +274,9 @@ def _districts(run: _Run, request: FetchRequest, state: State, counties: dict[st
             shutil.copyfile(part, run.staging / part.name)
         old = run.published.get(path.name, {})
         digest = sha256(path)
-        got = run.finish(Fetched(path.name, "", path.stat().st_size, digest, _now(),
-                                 digest != old.get("sha256")), "districts")
+        changed = digest != old.get("sha256")
+        stamp = _now() if changed else str(old.get("fetched_at", _now()))
+        got = run.finish(Fetched(path.name, "", path.stat().st_size, digest, stamp, changed), "districts")
         return layer_entry("districts", got, title=f"Districts ({path.name})", publisher="as given to fetch",
                            vintage="", licence="", name=request.district_name,
                            name_prefix=request.name_prefix, notes=f"copied from {path.resolve()}")
