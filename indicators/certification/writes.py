@@ -370,7 +370,7 @@ def record_data_load(editor: Account, action: str, before: dict[str, Any], after
                      db: Location | None = None) -> WriteResult:
     """Audit an editor's data load or restore (:mod:`indicators.store.editor_load`): no project."""
     actor, record = authorise(editor, action).audit_name, str(after.get("sha256", ""))[:16]
-    action = check.choice(action, ("load data", "restore data"), "action")
+    action = check.choice(action, ("load data", "fetch data", "restore data"), "action")
 
     def write() -> WriteResult:
         with transaction(resolve(db)) as con:

@@ -50,9 +50,9 @@ from indicators.store.editor_load import (
 
 __all__ = ["AUDIT_ACTION", "FetchResult", "fetch_and_load"]
 
-#: The audit log's action for a fetch. The records' writer accepts only "load data" and
-#: "restore data", so a fetch is audited as a load whose ``after`` holds a ``fetch`` table.
-AUDIT_ACTION = "load data"
+#: The audit log's action for a fetch; its ``after`` holds a ``fetch`` table (the request and
+#: every file's address and SHA-256).
+AUDIT_ACTION = "fetch data"
 
 
 @dataclass(frozen=True)
