@@ -15,7 +15,6 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from indicators.certification import accounts
 from indicators.certification.seed import seed_if_absent
@@ -24,7 +23,7 @@ from indicators.store import editor_load
 from indicators.store.editor_fetch import fetch_and_load
 from indicators.store.editor_load import LoadError
 from tests.conftest import PROJECT, SHARED, needs_shared
-from tests.editors import editor
+from tests.editors import data_page, editor, page_texts
 from tests.publisher_mirror import TRACTS_PATH, Mirror
 
 pytestmark = needs_shared
@@ -158,30 +157,11 @@ def test_a_second_fetch_asks_conditionally_and_reports_the_files_unchanged(live,
 
 
 @pytest.fixture
-def page(live, tmp_path, monkeypatch, steady_navigation):
-    monkeypatch.setenv("JC_DB", str(live.db))
-    monkeypatch.setenv("JC_DATA_DIR", str(live.db.parent))
-    monkeypatch.setenv("JC_CERT_DB", str(live.records))
-    monkeypatch.setenv("JC_ACCOUNTS", str(tmp_path / "no-accounts.toml"))
-
-    def open_page(signed_in: bool) -> AppTest:
-        at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=180)
-        if signed_in:
-            at.secrets["editors"] = {"emails": [EMAIL]}
-            at.user = {"is_logged_in": True, "email": EMAIL, "name": "Fetcher"}
-        at.run()
-        at.switch_page("pages/data.py")
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_page
+def page(live, monkeypatch, steady_navigation):
+    return data_page(live.db, live.records, monkeypatch, EMAIL, "Fetcher", timeout=180)
 
 
-def texts(at: AppTest) -> str:
-    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.subheader),
-                      *(c.value for c in at.caption), *(e.value for e in at.error),
-                      *(s.value for s in at.success)])
+texts = page_texts
 
 
 def test_a_visitor_sees_no_fetch_form(page):

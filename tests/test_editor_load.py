@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 import geopandas as gpd
 import pytest
-from streamlit.testing.v1 import AppTest
 
 from indicators.certification import accounts, audit
 from indicators.certification.seed import seed_if_absent
@@ -23,8 +22,7 @@ from indicators.store import editor_load
 from indicators.store.build import build
 from indicators.store.editor_load import LoadError, load_file, restore_previous
 from tests import toy
-from tests.conftest import PROJECT
-from tests.editors import editor, local
+from tests.editors import data_page, editor, local, page_texts
 
 ED = editor("loader@example.org")
 BAD = Path(__file__).parent / "data" / "bad"
@@ -281,30 +279,11 @@ EMAIL = "loader@example.org"
 
 
 @pytest.fixture
-def page(live, tmp_path, monkeypatch, steady_navigation):
-    monkeypatch.setenv("JC_DB", str(live.db))
-    monkeypatch.setenv("JC_DATA_DIR", str(live.db.parent))
-    monkeypatch.setenv("JC_CERT_DB", str(live.records))
-    monkeypatch.setenv("JC_ACCOUNTS", str(tmp_path / "no-accounts.toml"))
-
-    def open_page(signed_in: bool) -> AppTest:
-        at = AppTest.from_file(str(PROJECT / "app.py"), default_timeout=90)
-        if signed_in:
-            at.secrets["editors"] = {"emails": [EMAIL]}
-            at.user = {"is_logged_in": True, "email": EMAIL, "name": "Loader"}
-        at.run()
-        at.switch_page("pages/data.py")
-        at.run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return open_page
+def page(live, monkeypatch, steady_navigation):
+    return data_page(live.db, live.records, monkeypatch, EMAIL, "Loader", timeout=90)
 
 
-def texts(at: AppTest) -> str:
-    return "\n".join([*(m.value for m in at.markdown), *(s.value for s in at.subheader),
-                      *(c.value for c in at.caption), *(e.value for e in at.error),
-                      *(s.value for s in at.success)])
+texts = page_texts
 
 
 def test_a_visitor_sees_no_load_form(page):
