@@ -227,8 +227,8 @@ def fetch_region(request: FetchRequest, folder: Path, *, progress: Progress | No
     layers.append(_districts(run, request, state, counties, tracts.file_name))
     name = request.region_name or f"{' and '.join(counties.values())}, {state.name}"
     manifest = {"region": {"name": name, "place_label": name, "state": state.abbr,
-                           "description": f"{name}: census tracts and the ACS {request.year - 4}-"
-                           f"{request.year}, fetched from the publishers on {_now()[:10]}."},
+                           "description": f"Census tracts, the ACS {request.year - 4}-{request.year} and "
+                           f"the files that go with them, fetched from their publishers on {_now()[:10]}."},
                 "layer": layers}
     (run.staging / MANIFEST_NAME).write_text(dump_manifest(manifest, (
         f"Written by `python -m indicators fetch --state {state.abbr} --county {','.join(counties)} "
@@ -288,7 +288,8 @@ def _districts(run: _Run, request: FetchRequest, state: State, counties: dict[st
     text = shapes[["NAME", "geometry"]].to_json(drop_id=True)
     got = run.written("counties.geojson", text, "", "districts (the counties)", [])
     return layer_entry("districts", got, title="Counties (the tracts dissolved by county)",
-                       publisher="U.S. Census Bureau, dissolved here", vintage=f"{request.year} boundaries",
+                       publisher="U.S. Census Bureau, dissolved here",
+                       vintage=publishers.tracts(request.year, state).vintage,
                        name="NAME", notes=f"made from {tracts_file}: no districts file was given")
 
 

@@ -84,7 +84,7 @@ def tracts(year: int, state: State) -> Source:
     tract_year = 2020 if year >= 2020 else 2010
     return Source(f"https://www2.census.gov/geo/tiger/GENZ{year}/shp/{name}", name,
                   f"Census tracts, {state.name} (cartographic boundaries {year}, 1:500,000)",
-                  "U.S. Census Bureau, Geography Division", f"{year} boundaries; {tract_year} tracts")
+                  "U.S. Census Bureau, Geography Division", f"{tract_year} tracts ({year} boundary file)")
 
 
 def svi(year: int, state: State) -> tuple[Source, str] | None:

@@ -318,7 +318,11 @@ def _join_tables(
             )
             continue
         unmatched = result.estimates.index[~matched]
-        if len(unmatched):
+        chosen = manifest.units_of(period).counties
+        if len(unmatched) and chosen and not unmatched.str[:5].isin(chosen).any():
+            # A state's file and a region of some of its counties (``fetch``): expected.
+            record.notes.append(f"{len(unmatched):,} rows outside the region's counties were not loaded")
+        elif len(unmatched):
             problems.warning(
                 layer.rel,
                 f"{len(unmatched):,} of {len(matched):,} rows have GEOIDs that match no unit "
