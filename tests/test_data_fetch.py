@@ -127,7 +127,9 @@ def test_a_failed_download_changes_nothing_and_names_the_file(live, publishers):
         live.fetch()
     message = str(caught.value)
     assert message.startswith("Nothing was changed: ") and "Traceback" not in message
-    assert "cb_2022_13_tract_500k.zip" in message and "by hand" in message, message
+    assert "cb_2022_13_tract_500k.zip" in message and "404 Not Found" in message, message
+    assert message.endswith("it says where to save a file downloaded by hand."), message
+    assert "regions/region-" not in message, "no folder that is removed is named"
     assert sha(live.db) == before and not editor_load.previous_path(live.db).exists()
     assert live.audit() == [] and not list((live.db.parent / "regions").glob("region-*"))
 

@@ -127,11 +127,31 @@ def _fetch(request: FetchRequest, folder: Path, progress: Progress | None, seed:
         return fetch_region(request, folder, progress=progress, seed=seed, **options)
     except InputError as exc:
         sentences = tuple(_plain(p.message, p.fix) for p in exc.problems if p.severity == "error")
-        text = str(exc) if isinstance(exc, DownloadError) else " ".join(sentences) or "the fetch failed."
+        text = _by_hand(str(exc)) if isinstance(exc, DownloadError) else " ".join(sentences) or \
+            "the fetch failed."
         raise LoadError(f"Nothing was changed: {text}", sentences) from None
     except OSError as exc:
         raise LoadError(f"Nothing was changed: the fetched files could not be written ({exc}); check "
                         "the disk space beside the database and try again.") from None
+
+
+def _by_hand(message: str) -> str:
+    """A download error's advice for the page: the folder it names for a file saved by hand is
+    this fetch's, which is removed, so the editor is sent to the command, which keeps its folder.
+
+    >>> _by_hand('Could not download x (u): gone. Download it by hand, save it as /t/x.csv.')[32:]
+    'Run the fetch on the server instead (`python -m indicators fetch`, see the README): it says \
+where to save a file downloaded by hand.'
+    >>> _by_hand('x: busy. Try again later, or download it by hand, save it as /t/x.csv.')[26:51]
+    'or run the fetch on the s'
+    """
+    at = message.lower().find("download it by hand")
+    if at < 0:
+        return message
+    advice = ("run the fetch on the server instead (`python -m indicators fetch`, see the README): it "
+              "says where to save a file downloaded by hand.")
+    head = message[:at]
+    return head + (advice if head.endswith("or ") else advice[:1].upper() + advice[1:])
 
 
 def _plain(message: str, fix: str) -> str:
