@@ -179,8 +179,24 @@ def test_offline_exits_2_with_what_to_do(tmp_path: Path, monkeypatch: pytest.Mon
     out = tmp_path / "region"
     assert main(["fetch", "--state", "GA", "--county", "Fulton", "--retries", "1", str(out)]) == 2
     err = capsys.readouterr().err
+    assert "Could not get the list of Georgia's counties from the Census Data API" in err
     assert "could not reach 127.0.0.1 after 2 tries" in err and "may be offline" in err
+    assert ".counties-0" not in err and "by hand" not in err, "no scratch file to save by hand"
     assert not (out / "manifest.toml").exists()
+
+
+def test_a_refused_api_request_is_named_without_the_key(mirror: Mirror, tmp_path: Path):
+    mirror.faults["/data/2022/acs/acs5?get=B15003_024E"] = ["404"]
+    with pytest.raises(DownloadError) as caught:
+        fetch_region(FetchRequest("GA", ("Fulton",), api_key="SECRET-KEY"), tmp_path / "r",
+                     sleep=lambda s: None)
+    message = str(caught.value)
+    assert message.startswith("Could not get the ACS 5-year estimates of Fulton County (request 2 of 4) "
+                              "from the Census Data API (https://api.census.gov/data/2022/acs/acs5?get="
+                              "B15003_024E,"), message
+    assert "Ask for it by hand: open the address in a browser" in message
+    assert "SECRET-KEY" not in message and "127.0.0.1" not in message
+    assert any("key=SECRET-KEY" in q for q in mirror.api.requests), "the key was sent"
 
 
 def test_a_server_error_is_retried(mirror: Mirror, tmp_path: Path):

@@ -219,11 +219,11 @@ class _Download:
             said = _status(last.code, last.reason)
             if last.code == 429:
                 return self.error(
-                    f"the server still answered {said} after {tries} tries: it limits how often it "
+                    f"the server still answered {said} after {_tries(tries)}: it limits how often it "
                     "may be asked", kind="busy", status=429,
                     fix="Wait a few minutes and run the command again, or")
             return self.error(
-                f"the server still answered {said} after {tries} tries, so the publisher's server "
+                f"the server still answered {said} after {_tries(tries)}, so the publisher's server "
                 "is having trouble", kind="server", status=last.code,
                 fix="Try again later (the publisher's site may say when it is back), or")
         if isinstance(last, _Broken):
@@ -233,7 +233,7 @@ class _Download:
             return self.error(f"the transfer failed {tries} times ({last})", kind="broken", fix=again)
         host = urllib.parse.urlsplit(self.url).hostname or self.url
         return self.error(
-            f"could not reach {host} after {tries} tries ({_reason(last, self.timeout)}), so this "
+            f"could not reach {host} after {_tries(tries)} ({_reason(last, self.timeout)}), so this "
             "computer may be offline or the server may be down", kind="offline",
             fix="Check the internet connection and run the command again, or")
 
@@ -304,6 +304,11 @@ def fetch(url: str, dest: Path, *, expected_sha256: str | None = None, etag: str
             sleep(wait)
     assert last is not None  # the loop ran at least once and did not return
     raise job.gave_up(last, retries + 1) from None
+
+
+def _tries(n: int) -> str:
+    """``1 try``, ``2 tries``."""
+    return f"{n} {'try' if n == 1 else 'tries'}"
 
 
 def _content_range(value: str) -> tuple[int | None, int | None]:

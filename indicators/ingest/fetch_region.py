@@ -125,13 +125,18 @@ class _Run:
         return self.finish(Fetched(name, url, got.bytes, got.sha256, stamp, changed, got.etag or "",
                                    got.last_modified or ""), title)
 
-    def api_table(self, queries: list[census_api.Query], scratch: str,
+    def api_table(self, queries: list[census_api.Query], scratch: str, what: str,
                   geography: tuple[str, ...] = census_api.GEOGRAPHY) -> list[list[object]]:
-        """The rows of Census Data API answers, joined (one county's chunks)."""
+        """The rows of Census Data API answers about ``what``, joined (one county's chunks)."""
         answers = []
         for i, query in enumerate(queries):
             path = self.staging / f".{scratch}-{i}.json"
-            fetch(publishers.mirrored(query.url, self.request.mirror), path, **self.options)
+            asked = f"{what} (request {i + 1} of {len(queries)})" if len(queries) > 1 else what
+            try:
+                fetch(publishers.mirrored(query.url, self.request.mirror), path, **self.options)
+            except DownloadError as exc:
+                tracts = geography == census_api.GEOGRAPHY
+                raise _api_error(exc, asked, query, self.request.mirror, by_hand=tracts) from None
             text = path.read_text(encoding="utf-8")
             path.unlink()
             try:
@@ -201,7 +206,7 @@ def fetch_region(request: FetchRequest, folder: Path, *, progress: Progress | No
                                                               "timeout": timeout, "sleep": sleep})
     run.begin("the state's counties")
     county_rows = run.api_table([census_api.county_query(request.year, state.fips, key=key)], "counties",
-                                ("state", "county"))
+                                f"the list of {state.name}'s counties", ("state", "county"))
     counties = resolve_counties(request.counties, census_api.county_codes(county_rows), state)
     run.event("the state's counties", 0, 0, finished=True, note=", ".join(counties.values()))
     layers: list[dict[str, object]] = []
@@ -210,7 +215,7 @@ def fetch_region(request: FetchRequest, folder: Path, *, progress: Progress | No
     layers.append(layer_entry("units", got, title=tracts.title, publisher=tracts.publisher,
                               vintage=tracts.vintage, key="GEOID", level="tract",
                               counties=[state.fips + c for c in counties]))
-    layers.append(_acs(run, request.year, state, list(counties), key))
+    layers.append(_acs(run, request.year, state, counties, key))
     if found := publishers.svi(request.year, state):
         source, profile = found
         got = run.download(source.url, source.file_name, "CDC/ATSDR SVI")
@@ -238,14 +243,14 @@ def fetch_region(request: FetchRequest, folder: Path, *, progress: Progress | No
     return FetchReport(run.folder, run.done, counties, time.perf_counter() - started)
 
 
-def _acs(run: _Run, year: int, state: State, counties: list[str], key: str | None) -> dict[str, object]:
+def _acs(run: _Run, year: int, state: State, counties: dict[str, str], key: str | None) -> dict[str, object]:
     """The ACS variables of every county as one Census Data API table."""
     variables = census_api.api_variables(census_api.needed_cells())
     tables, asked = [], []
     run.begin("ACS 5-year estimates")
-    for county in counties:
+    for county, county_name in counties.items():
         queries = census_api.tract_queries(year, state.fips, county, variables, key=key)
-        tables.append(run.api_table(queries, f"acs-{county}"))
+        tables.append(run.api_table(queries, f"acs-{county}", f"the ACS 5-year estimates of {county_name}"))
         asked += [q.public_url for q in queries]
     endpoint = census_api.acs_endpoint(year)
     got = run.written(f"acs_5yr_{year}_tracts.json", census_api.table_text(census_api.stack_counties(tables)),
@@ -254,6 +259,26 @@ def _acs(run: _Run, year: int, state: State, counties: list[str], key: str | Non
                        publisher="U.S. Census Bureau", vintage=f"ACS {year - 4}-{year}", profile="acs",
                        notes=f"{len(variables)} variables (estimates and margins of error) in "
                        f"{len(asked)} requests")
+
+
+def _api_error(exc: DownloadError, what: str, query: census_api.Query, mirror: str | None, *,
+               by_hand: bool) -> DownloadError:
+    """A failed API request in the API's terms: what was asked, at its address without the key,
+    and, instead of a file to save by hand, the request to make by hand (for tract tables; the
+    list of counties only says what to check)."""
+    message = exc.message.replace(publishers.mirrored(query.url, mirror), query.public_url)
+    message = message.replace(query.url, query.public_url)
+    head = message[message.index(":", message.index(")")) + 1:] if ")" in message else message
+    cut = head.lower().find("download it by hand")
+    advice = ("ask for it by hand: open the address in a browser (add &key= and a Census API key if "
+              "it refuses), save the answer as a .json file and name it in a manifest with "
+              'profile = "acs" (README, "The manifest")')
+    if cut >= 0 and not by_hand:
+        head = head[:cut].removesuffix(" ").removesuffix(", or").rstrip() + "."
+    elif cut >= 0:
+        head = head[:cut] + (advice if head[:cut].endswith("or ") else advice[:1].upper() + advice[1:]) + "."
+    return DownloadError(f"Could not get {what} from the Census Data API ({query.public_url}):{head}",
+                         url=query.public_url, status=exc.status, kind=exc.kind, file="api.census.gov")
 
 
 def _districts(run: _Run, request: FetchRequest, state: State, counties: dict[str, str],
