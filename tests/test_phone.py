@@ -310,13 +310,26 @@ def map_frame(page: Page) -> Frame:
 def in_view(page: Page, selector: str) -> dict[str, float]:
     """Scroll the page so that the first ``selector``'s top is 150 px below the window's top;
     its box."""
+    settle_scroll(page)  # a swipe's momentum may still be scrolling (slow under load)
     page.evaluate("""s => { const element = document.querySelector(s);
         const main = document.querySelector('[data-testid="stMain"]');
         main.scrollBy(0, element.getBoundingClientRect().top - 150); }""", selector)
     page.wait_for_timeout(300)
+    settle_scroll(page)
     box = page.locator(selector).first.bounding_box()
     assert box is not None and box["height"] > 200, f"{selector} is not shown: {box}"
     return box
+
+
+def settle_scroll(page: Page, timeout_ms: int = 5000) -> None:
+    """Wait until the page has stopped scrolling (the same position 200 ms apart)."""
+    last = page.evaluate(SCROLL_JS)
+    for _ in range(timeout_ms // 200):
+        page.wait_for_timeout(200)
+        now = page.evaluate(SCROLL_JS)
+        if now == last:
+            return
+        last = now
 
 
 def map_in_view(page: Page) -> dict[str, float]:
