@@ -351,7 +351,7 @@ def test_cli_round_trip_and_refusals(db: Location, tmp_path: Path, capsys, backe
     folder = tmp_path / "backup"
     assert cli.main(["export-records", str(folder), "--db", str(db)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Exported 13 tables (") and "12 audit rows, chain intact" in out
+    assert out.startswith(f"Exported {len(TABLES)} tables (") and "12 audit rows, chain intact" in out
     target = backend.new("restored")
     assert cli.main(["import-records", str(folder), "--db", str(target)]) == 0
     assert "12 audit rows, chain intact) into" in capsys.readouterr().out
@@ -389,7 +389,7 @@ def test_migrate_records_copies_a_duckdb_file_into_postgresql_exactly(file_db: P
     digest = sha(file_db)
     assert cli.main(["migrate-records", "--db", str(file_db), "--to", str(target)]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("Copied 13 tables (") and "12 audit rows, chain intact" in out
+    assert out.startswith(f"Copied {len(TABLES)} tables (") and "12 audit rows, chain intact" in out
     assert f"Set JC_RECORDS_URL (or records.url in .streamlit/secrets.toml) to {target}" in out
     assert sha(file_db) == digest  # the source is only read
     assert rows_only(contents(target)) == rows_only(contents(file_db))  # every value, same Python types
@@ -402,4 +402,4 @@ def test_migrate_records_copies_a_duckdb_file_into_postgresql_exactly(file_db: P
     assert cli.main(["migrate-records", "--db", str(file_db), "--to", str(file_db)]) == 2
     assert "--to names the database the records are copied from" in capsys.readouterr().err
     assert cli.main(["upgrade-records", "--db", str(target)]) == 0
-    assert "is at schema version 3 (the latest); nothing to upgrade" in capsys.readouterr().out
+    assert "is at schema version 4 (the latest); nothing to upgrade" in capsys.readouterr().out

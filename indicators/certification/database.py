@@ -2,8 +2,10 @@
 transactions, rows.
 
 The records are a record of truth, so nothing is deleted or changed in place: a new status, review
-or observation is a new row and the current value is the latest row. The only value ever
-updated is ``projects.version``, the counter that detects concurrent edits (optimistic locking);
+or observation is a new row and the current value is the latest row. The only values ever
+updated are ``projects.version`` and ``practitioners.version``, the counters that detect
+concurrent edits (optimistic locking), and a practitioner's current ``expires_on``, moved on by
+a renewal (whose row keeps the history);
 what changed is in ``audit_log``, whose rows are hash-chained (``prev_hash``, ``row_hash``: see
 :mod:`indicators.certification.audit`) so that an edited, deleted or inserted row is found.
 ``python -m indicators build`` never touches this file.
@@ -47,19 +49,20 @@ from indicators.dates import as_date
 
 #: The schema version this code writes: the number of migrations in :mod:`.migrations`
 #: (``tests/test_records_migrations.py`` holds them equal).
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 FORMAT = "just-communities/certification-records"
 T = TypeVar("T")
 
 #: Tables in the order a full dump lists them (also: every table of the schema).
 TABLES = ("meta", "projects", "stage_events", "requirements", "requirement_status", "submissions",
           "reviews", "targets", "observations", "practitioners", "assignments", "boundaries",
-          "audit_log")
+          "ce_activities", "renewals", "audit_log")
 #: Each table's id column (tables with a composite key have none).
 ID_COLUMNS = {"stage_events": "event_id", "requirement_status": "status_id",
               "submissions": "submission_id", "reviews": "review_id", "targets": "target_id",
               "observations": "observation_id", "assignments": "assignment_id",
-              "boundaries": "boundary_id", "audit_log": "audit_id"}
+              "boundaries": "boundary_id", "ce_activities": "activity_id",
+              "renewals": "renewal_id", "audit_log": "audit_id"}
 
 
 def now() -> datetime:

@@ -15,7 +15,11 @@ The migrations (each one a change that really happened; never edit one, add the 
    version-1 databases have it already: made only where absent;
 3. the audit chain: ``audit_log.prev_hash`` and ``row_hash``, every earlier row chained in
    ``audit_id`` order (:func:`~indicators.certification.audit.ensure_chain`; also done by a
-   first write or verification of a database this upgrade has not reached).
+   first write or verification of a database this upgrade has not reached);
+4. Accredited Practitioners' continuing education and renewals: ``practitioners`` gets
+   ``email``, ``city``, ``listed`` (agreed to appear in the public directory; false for the
+   practitioners already recorded), ``revoked_on`` and ``version`` (1), and the tables
+   ``ce_activities`` and ``renewals`` are made (:mod:`.credentials`).
 
 Examples
 --------
@@ -28,7 +32,7 @@ Examples
 >>> seed_if_absent(folder / "doc.json", folder / "records.duckdb")
 True
 >>> upgrade(folder / "records.duckdb").message
-'The records database ... is at schema version 3 (the latest); nothing to upgrade.'
+'The records database ... is at schema version 4 (the latest); nothing to upgrade.'
 """
 
 from __future__ import annotations
@@ -90,6 +94,31 @@ FIRST_TABLES = (
 )
 
 
+#: Migration 4: the practitioners' new columns and tables (portable SQL).
+PRACTITIONER_CHANGES = (
+    "ALTER TABLE practitioners ADD COLUMN email VARCHAR",
+    "ALTER TABLE practitioners ADD COLUMN city VARCHAR",
+    "ALTER TABLE practitioners ADD COLUMN listed BOOLEAN DEFAULT false",
+    "ALTER TABLE practitioners ADD COLUMN revoked_on DATE",
+    "ALTER TABLE practitioners ADD COLUMN version INTEGER DEFAULT 1",
+    "UPDATE practitioners SET listed = false WHERE listed IS NULL",
+    "UPDATE practitioners SET version = 1 WHERE version IS NULL",
+    """CREATE TABLE ce_activities (
+    activity_id INTEGER PRIMARY KEY, practitioner_id VARCHAR NOT NULL, title VARCHAR NOT NULL,
+    provider VARCHAR, category VARCHAR NOT NULL, hours DOUBLE PRECISION NOT NULL,
+    done_on DATE NOT NULL, evidence_url VARCHAR, recorded_at TIMESTAMP, recorded_by VARCHAR)""",
+    """CREATE TABLE renewals (
+    renewal_id INTEGER PRIMARY KEY, practitioner_id VARCHAR NOT NULL, renewed_on DATE NOT NULL,
+    cycle_start DATE NOT NULL, cycle_end DATE NOT NULL, hours_counted DOUBLE PRECISION NOT NULL,
+    recorded_at TIMESTAMP, recorded_by VARCHAR)""",
+)
+
+
+def _practitioner_changes(con: Connection) -> None:
+    for statement in PRACTITIONER_CHANGES:
+        con.execute(statement)
+
+
 @dataclass(frozen=True)
 class Migration:
     """One numbered change of the schema: ``apply(con)`` makes it inside the caller's
@@ -110,6 +139,8 @@ MIGRATIONS = (
     Migration(1, "the records tables", _first_tables),
     Migration(2, "projects' own boundaries (the boundaries table)", boundaries.ensure_table),
     Migration(3, "the hash-chained audit log (audit_log.prev_hash, row_hash)", audit.ensure_chain),
+    Migration(4, "practitioners' contact, listing, revocation, CE activities and renewals",
+              _practitioner_changes),
 )
 #: The schema version a database has after every migration (``database.SCHEMA_VERSION``).
 LATEST = MIGRATIONS[-1].number

@@ -7,7 +7,10 @@ Sample City's is written by :mod:`indicators.sample.records`). Its outline::
     {"format": "just-communities/certification-records", "format_version": 1,
      "region": "...", "fictional": true, "reference_date": "2026-11-01",
      "practitioners": [{"practitioner_id", "name", "organisation", "credentialed_on",
-                        "expires_on" (optional), "ce_hours"}],
+                        "expires_on" (optional), "ce_hours", "email", "city", "listed",
+                        "revoked_on" (optional), "ce_activities": [{"title", "provider",
+                        "category", "hours", "done_on", "evidence_url"}],
+                        "renewals": [{"renewed_on"}]}],
      "projects": [{"project_id", "name", "district_id", "city", "standard_version",
                    "registered_on", "description", "lead_organisation", "website",
                    "stage_events": [{"stage", "occurred_on", "note"}],
@@ -35,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from indicators.atomic import NewDatabase
-from indicators.certification import audit, migrations
+from indicators.certification import audit, credentials, migrations
 from indicators.certification import checks as check
 from indicators.certification.backends import (
     CREATE_LOCK,
@@ -59,8 +62,6 @@ from indicators.certification.database import (
 )
 from indicators.certification.rules import OUTCOMES, ROUNDS, STATUSES, requirements_frame
 from indicators.certification.standard import Standard, default_version, get_standard
-from indicators.certification.tracker import CREDENTIAL_MONTHS
-from indicators.dates import add_months
 from indicators.ingest.manifest import load_manifest
 from indicators.problems import InputError
 
@@ -163,7 +164,8 @@ def document_rows(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """
     tables: dict[str, list[dict[str, Any]]] = {name: [] for name in (
         "projects", "requirements", "requirement_status", "stage_events", "submissions",
-        "reviews", "targets", "observations", "practitioners", "assignments", "boundaries")}
+        "reviews", "targets", "observations", "practitioners", "assignments", "boundaries",
+        "ce_activities", "renewals")}
     for i, raw in enumerate(document.get("practitioners") or [], start=1):
         _located(f"Practitioner {i}", _practitioner, raw, tables)
     known = {p["practitioner_id"] for p in tables["practitioners"]}
@@ -188,15 +190,58 @@ def _located(where: str, func: Any, *args: Any) -> None:
 
 def _practitioner(raw: dict[str, Any], tables: dict[str, list]) -> None:
     issued = check.day(raw.get("credentialed_on"), "credential date")
-    expires = raw.get("expires_on")
+    pid = check.slug(raw.get("practitioner_id"), "practitioner id")
+    activities = [_activity(pid, item) for item in raw.get("ce_activities") or []]
+    renewed = sorted(check.day(r.get("renewed_on"), "renewal date") for r in raw.get("renewals") or [])
+    given = check.day(raw["expires_on"], "expiry date") if raw.get("expires_on") else None
+    done = [(a["done_on"], a["hours"]) for a in activities]
+    so_far = credentials.cycles(issued, [], given)
+    for day in renewed:
+        refused = credentials.renewal_refusal(so_far, day, credentials.hours_in(so_far[-1], done, day))
+        if refused:
+            raise RecordError(refused)
+        tables["renewals"].append({
+            "practitioner_id": pid, "renewed_on": day, "cycle_start": so_far[-1].start, "cycle_end": day,
+            "hours_counted": credentials.hours_in(so_far[-1], done, day), "recorded_at": now(),
+            "recorded_by": SEED_ACTOR})
+        so_far = credentials.cycles(issued, [r["renewed_on"] for r in tables["renewals"]
+                                             if r["practitioner_id"] == pid], given)
+    outside = [a for a in activities if credentials.cycle_of(a["done_on"], so_far) is None]
+    if outside:
+        raise RecordError(f"the CE activity {outside[0]['title']!r} on {outside[0]['done_on']} lies outside "
+                          "every credential cycle; check its date.")
+    tables["ce_activities"].extend(activities)
     tables["practitioners"].append({
-        "practitioner_id": check.slug(raw.get("practitioner_id"), "practitioner id"),
+        "practitioner_id": pid,
         "name": check.text(raw.get("name"), "name", required=True),
         "organisation": check.text(raw.get("organisation"), "organisation"),
-        "credentialed_on": issued,
-        "expires_on": check.day(expires, "expiry date") if expires else add_months(issued, CREDENTIAL_MONTHS),
+        "credentialed_on": issued, "expires_on": so_far[-1].end,
         "ce_hours": check.number(raw.get("ce_hours", 0), "continuing-education hours"),
+        "email": check.text(raw.get("email"), "e-mail"), "city": check.text(raw.get("city"), "city"),
+        "listed": _flag(raw.get("listed", False)),
+        "revoked_on": check.day(raw["revoked_on"], "revocation date") if raw.get("revoked_on") else None,
+        "version": 1,
     })
+
+
+def _flag(value: object) -> bool:
+    if not isinstance(value, bool):
+        raise RecordError(f'"listed" must be true or false; got {value!r}.')
+    return value
+
+
+def _activity(pid: str, item: Any) -> dict[str, Any]:
+    if not isinstance(item, dict):
+        raise RecordError("each CE activity must be a JSON object.")
+    hours = check.number(item.get("hours"), "CE hours")
+    if hours <= 0:
+        raise RecordError(f"the CE hours must be more than 0; got {hours:g}.")
+    return {"practitioner_id": pid, "title": check.text(item.get("title"), "CE title", required=True),
+            "provider": check.text(item.get("provider"), "provider"),
+            "category": check.choice(item.get("category"), credentials.CE_CATEGORIES, "CE category"),
+            "hours": hours, "done_on": check.day(item.get("done_on"), "CE date"),
+            "evidence_url": check.url(item.get("evidence_url"), "evidence link"),
+            "recorded_at": now(), "recorded_by": SEED_ACTOR}
 
 
 def _project(raw: dict[str, Any], tables: dict[str, list], practitioners: set[str]) -> None:
