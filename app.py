@@ -45,6 +45,8 @@ def pages(lang: str) -> dict[str, list[StreamlitPage]]:
         t("About", lang): [
             st.Page(ROOT / "pages" / "methodology.py", title=t("Methodology", lang),
                     icon=":material/menu_book:", url_path="methodology"),
+            st.Page(ROOT / "pages" / "learn.py", title=t("Learn the Framework", lang),
+                    icon=":material/school:", url_path="learn"),
             st.Page(ROOT / "pages" / "data.py", title=t("Data", lang), icon=":material/dataset:",
                     url_path="data"),
         ],

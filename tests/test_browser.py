@@ -75,6 +75,7 @@ PAGES = (
     AppPage("portfolio", "portfolio", "Certification portfolio", "Certification portfolio", maps=1),
     AppPage("project", "project", "Project", None),
     AppPage("methodology", "methodology", "Methodology", "Methodology"),
+    AppPage("learn", "learn", "Learn the Framework", "Learn the Framework"),
     AppPage("data", "data", "Data", "Data and sources"),
 )
 BY_NAME = {p.name: p for p in PAGES}

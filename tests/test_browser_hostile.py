@@ -102,6 +102,7 @@ VISITS = (
     Visit("project-hostile-project", f"project?project={quote(HOSTILE)}", shows=HOSTILE,
           map_shows_name=True, maps=1),
     Visit("methodology", "methodology"),
+    Visit("learn", "learn"),
     Visit("data", "data"),
 )
 

@@ -17,6 +17,7 @@ PAGES = {
     "compare": "pages/compare.py",
     "equity": "pages/equity.py",
     "methodology": "pages/methodology.py",
+    "learn": "pages/learn.py",
     "data": "pages/data.py",
 }
 BOUNDARY_ERROR = "could not be shown because of an unexpected problem"

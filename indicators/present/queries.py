@@ -24,8 +24,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
+from indicators.certification.standard import default_version, load_standards
 from indicators.metrics.registry import INDICATORS, Indicator
-from indicators.present import map_views, maps
+from indicators.present import learn, map_views, maps, reading
 from indicators.store.database import meta as _meta
 from indicators.store.database import read_geo
 
@@ -185,6 +186,23 @@ def change_pair(con: Connection, period_from: str | None,
         raise ValueError(f"{period_from} is later than {period_to}: compare an earlier period "
                          "with a later one")
     return period_from, period_to
+
+
+def learn_content(con: Connection) -> learn.Content:
+    """The Learn page (:mod:`indicators.present.learn`): the framework and the standards with
+    this database's region-level figures of the latest period, and the lessons' examples."""
+    info, held = meta(con), periods(con)
+    region = info.get("region_name", "")
+    region_values = values(con, "region")
+    (title, stages), *others = learn.standard_sections(load_standards(), default_version())
+    return learn.Content(learn.intro(region, held[-1], info.get("sample") == "true"), (
+        learn.Part("The two Pillars", "", learn.pillar_sections()),
+        learn.Part("The five Commitments", "", learn.commitment_sections(region_values, region)),
+        learn.Part("The certification stages", f"*{title}.* {learn.STAGES_INTRO}", stages),
+        learn.Part("How to read a number", "", reading.lessons(
+            region_values, values(con, "district"), changes(con, "region"), district_names(con),
+            held, region)),
+    ), tuple(others))
 
 
 def availability(con: Connection, period: str | None = None) -> pd.DataFrame:

@@ -12,6 +12,7 @@ ES: dict[str, str] = {
     "Certification portfolio": "Cartera de certificación",
     "Project": "Proyecto",
     "Methodology": "Metodología",
+    "Learn the Framework": "Aprender el marco",
     "Data": "Datos",
     # Sidebar and frame
     "**Fictional sample data.** These places, people and projects do not exist; they show how "
