@@ -19,7 +19,9 @@ The migrations (each one a change that really happened; never edit one, add the 
 4. Accredited Practitioners' continuing education and renewals: ``practitioners`` gets
    ``email``, ``city``, ``listed`` (agreed to appear in the public directory; false for the
    practitioners already recorded), ``revoked_on`` and ``version`` (1), and the tables
-   ``ce_activities`` and ``renewals`` are made (:mod:`.credentials`).
+   ``ce_activities`` and ``renewals`` are made (:mod:`.credentials`; a renewal's
+   ``cycle_start`` and ``cycle_end`` are the new cycle it starts, ``hours_counted`` the CE hours
+   of the cycle it closed).
 
 Examples
 --------

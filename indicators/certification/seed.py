@@ -200,12 +200,13 @@ def _practitioner(raw: dict[str, Any], tables: dict[str, list]) -> None:
         refused = credentials.renewal_refusal(so_far, day, credentials.hours_in(so_far[-1], done, day))
         if refused:
             raise RecordError(refused)
+        new = credentials.renewed_cycle(day)
         tables["renewals"].append({
-            "practitioner_id": pid, "renewed_on": day, "cycle_start": so_far[-1].start, "cycle_end": day,
+            "practitioner_id": pid, "renewed_on": day, "cycle_start": new.start, "cycle_end": new.end,
             "hours_counted": credentials.hours_in(so_far[-1], done, day), "recorded_at": now(),
             "recorded_by": SEED_ACTOR})
         so_far = credentials.cycles(issued, [r["renewed_on"] for r in tables["renewals"]
-                                             if r["practitioner_id"] == pid], given)
+                                             if r["practitioner_id"] == pid])
     outside = [a for a in activities if credentials.cycle_of(a["done_on"], so_far) is None]
     if outside:
         raise RecordError(f"the CE activity {outside[0]['title']!r} on {outside[0]['done_on']} lies outside "
