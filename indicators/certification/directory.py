@@ -106,9 +106,8 @@ def projects_without_ap(as_of: date, db: Location | None = None) -> pd.DataFrame
     with closing(connect(where)) as con:
         staffed = {r["project_id"] for r in rows(con, "SELECT DISTINCT project_id FROM assignments", [])}
     folio = portfolio(as_of, where)
-    alone = folio[~folio["project_id"].isin(staffed)]
-    alone = alone.drop(columns="stage").rename(columns={"stage_title": "stage"})[["project_id", "name", "stage"]]
-    return alone.reset_index(drop=True)
+    alone = folio.loc[~folio["project_id"].isin(staffed), ["project_id", "name", "stage_title"]]
+    return alone.rename(columns={"stage_title": "stage"}).reset_index(drop=True)
 
 
 def _by_person(found: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
