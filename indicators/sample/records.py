@@ -14,8 +14,11 @@ shows:
 - one newly certified project whose first annual report is not yet due (Downtown);
 - four in Performance: three reporting every year, one **lapsed** after missing its annual
   reports (Riverside Roots);
-- targets achieved, on track, needing attention and without data yet; Accredited
-  Practitioners whose credential is active, expiring within 90 days or expired.
+- targets achieved, on track, needing attention and without data yet;
+- fourteen Accredited Practitioners (:data:`PRACTITIONERS`) with CE histories: active, renewal
+  due within 90 days (one ready to renew, two short of hours), lapsed and revoked, two renewed
+  once, three not listed in the public directory; two projects have no practitioner (Cedar
+  Park, Southview Forward).
 
 On later dates the same records simply age (deadlines pass, credentials expire), which is what
 the app shows when it evaluates them on today's date.
@@ -33,8 +36,8 @@ from indicators.certification.database import FORMAT
 from indicators.certification.standard import get_standard
 from indicators.dates import add_months
 from indicators.metrics.registry import get
+from indicators.sample.practitioners import REFERENCE_DATE, practitioners
 
-REFERENCE_DATE = date(2026, 11, 1)
 JC = "Just Communities 1.0"
 LEGACY = "EcoDistricts Protocol v1.3"
 REVIEWER = "Certification review panel (fictional)"
@@ -140,8 +143,7 @@ STORIES = (
            team=(("ap-lena-hartsough", "Lead practitioner"),)),
     _Story("southview-forward", "Southview Forward", "southview", JC, 9, "Southview Faith Coalition",
            "a neighbourhood health hub", (("registration", 8.5, ((P, END, 8),)),),
-           working=(("commitment", 1, 1),),
-           team=(("ap-jordan-ellery", "Lead practitioner"),)),
+           working=(("commitment", 1, 1),)),  # no Accredited Practitioner yet
     _Story("cedar-park-green-blocks", "Cedar Park Green Blocks", "cedar-park", JC, 3,
            "Cedar Park Block Clubs", "block-by-block tree planting and cooling",
            (("registration", 2.5, ()),), working=(("registration", 1, 1),)),
@@ -161,16 +163,6 @@ STORIES = (
            working=(("formation", 5, 1), ("roadmap", 2, 1)),
            team=(("ap-priya-castellanos", "Advisor"),)),
 )
-
-PRACTITIONERS = (  # (id, name, organisation, months before the reference date, CE hours)
-    ("ap-jordan-ellery", "Jordan Ellery", "Ellery Planning Studio", 16.7, 12.0),
-    ("ap-priya-castellanos", "Priya Castellanos", "Commons Consulting", 22.5, 26.0),  # expiring
-    ("ap-marcus-obi", "Marcus Whitfield-Obi", "Independent", 32.0, 8.0),  # expired
-    ("ap-lena-hartsough", "Lena Hartsough", "Sample City Planning Department", 6.4, 4.0),
-    ("ap-tomasz-adeyemi", "Tomasz Adeyemi", "Neighbourhood Futures", 11.0, 31.0),
-    ("ap-grace-nakamura-boyd", "Grace Nakamura-Boyd", "Sample State University", 21.4, 18.0),  # expiring
-)
-
 
 def certification_records(districts: list[tuple[str, str]], rng: np.random.Generator,
                           current: dict[tuple[str, str], float] | None = None) -> dict[str, Any]:
@@ -208,7 +200,7 @@ def certification_records(districts: list[tuple[str, str]], rng: np.random.Gener
         "note": "Fictional projects, organisations and people for trying the dashboard. Dates are "
                 "set relative to the reference date; evaluated on it, the portfolio tells the "
                 "story described in indicators/sample_records.py.",
-        "practitioners": [_practitioner(*p, rng) for p in PRACTITIONERS],
+        "practitioners": practitioners(),
         "projects": [_project(story, names[story.district_id], rng, current) for story in STORIES],
     }
 
@@ -219,12 +211,6 @@ def _at(months: float, rng: np.random.Generator | None = None) -> date:
     whole = int(months)
     day = add_months(REFERENCE_DATE, -whole) - timedelta(days=round((months - whole) * 30))
     return day + timedelta(days=int(rng.integers(0, 5))) if rng is not None else day
-
-
-def _practitioner(pid: str, name: str, org: str, months: float, hours: float,
-                  rng: np.random.Generator) -> dict[str, Any]:
-    return {"practitioner_id": pid, "name": name, "organisation": org,
-            "credentialed_on": _at(months).isoformat(), "ce_hours": hours}
 
 
 def _scaled(spec: _Target, now: float | None) -> _Target:
