@@ -36,7 +36,7 @@ Examples
 True
 >>> export_records(folder / "backup", folder / "records.duckdb").tables["audit_log"]
 1
->>> import_records(folder / "backup", folder / "copy.duckdb").message.startswith("Restored 13 tables")
+>>> import_records(folder / "backup", folder / "copy.duckdb").message.startswith("Restored 15 tables")
 True
 >>> import_records(folder / "nowhere", folder / "copy.duckdb")
 Traceback (most recent call last):

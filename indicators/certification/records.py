@@ -30,7 +30,10 @@ Schema (a public interface; nothing is deleted, the current value is the latest 
     targets(target_id, project_id, commitment, indicator, indicator_id, unit, definition,
             data_source, frequency, baseline, baseline_year, target, target_year, direction, ...)
     observations(observation_id, target_id, observed_on, year, value, source, note, ...)
-    practitioners(practitioner_id, name, organisation, credentialed_on, expires_on, ce_hours)
+    practitioners(practitioner_id, name, organisation, credentialed_on, expires_on, ce_hours,
+                  email, city, listed, revoked_on, version)
+    ce_activities(activity_id, practitioner_id, title, provider, category, hours, done_on, ...)
+    renewals(renewal_id, practitioner_id, renewed_on, cycle_start, cycle_end, hours_counted, ...)
     assignments(assignment_id, project_id, practitioner_id, role, since)
     audit_log(audit_id, at, actor, action, table_name, record_id, project_id, before, after)
     meta(key, value)
