@@ -86,7 +86,7 @@ def indicator_item(indicator: Indicator, figure: str, region: str) -> str:
     """One indicator as a list item: its label and Pillar, the question it answers, how it is
     measured and where from, and the region's figure beside it (Markdown)."""
     return (f"- **{indicator.label}** ({indicator.pillar}). *{indicator.question}*  \n"
-            f"  Measured as {escape_markdown(indicator.formula)}; source: "
+            f"  Measured as {escape_markdown(indicator.formula.rstrip('.'))}; source: "
             f"{escape_markdown(indicator.source)}.  \n"
             f"  **{region}:** {figure}")
 
