@@ -41,6 +41,8 @@ def pages(lang: str) -> dict[str, list[StreamlitPage]]:
                     icon=":material/workspace_premium:", url_path="portfolio"),
             st.Page(ROOT / "pages" / "project.py", title=t("Project", lang),
                     icon=":material/assignment:", url_path="project"),
+            st.Page(ROOT / "pages" / "practitioners.py", title=t("Accredited Practitioners", lang),
+                    icon=":material/badge:", url_path="practitioners"),
         ],
         t("About", lang): [
             st.Page(ROOT / "pages" / "methodology.py", title=t("Methodology", lang),

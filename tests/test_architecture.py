@@ -42,7 +42,7 @@ def test_pages_holds_only_the_pages_app_registers() -> None:
     registered = set(re.findall(r'"pages" / "([\w]+\.py)"', (PROJECT / "app.py").read_text()))
     present = {p.name for p in (PROJECT / "pages").iterdir() if p.name != "__pycache__"}
     assert present == registered
-    assert len(registered) == 8
+    assert len(registered) == 9
 
 
 @pytest.mark.parametrize("path", [p for p in SOURCES if p.parent.name in ("pages", "ui")],

@@ -11,6 +11,7 @@ ES: dict[str, str] = {
     "Equity gaps": "Brechas de equidad",
     "Certification portfolio": "Cartera de certificación",
     "Project": "Proyecto",
+    "Accredited Practitioners": "Profesionales acreditados",
     "Methodology": "Metodología",
     "Learn the Framework": "Aprender el marco",
     "Data": "Datos",
