@@ -45,8 +45,8 @@ MAP_TIMEOUT_S = 30
 
 #: (test id, URL path) of every page the app registers (app.py's LAYOUT).
 PAGES = (("neighbourhood", ""), ("compare", "compare"), ("equity", "equity"),
-         ("portfolio", "portfolio"), ("project", "project"), ("methodology", "methodology"),
-         ("learn", "learn"), ("data", "data"))
+         ("portfolio", "portfolio"), ("project", "project"), ("practitioners", "practitioners"),
+         ("methodology", "methodology"), ("learn", "learn"), ("data", "data"))
 LANGUAGES = ("en", "es")
 REGIONS = {"sample": "sample_db", "atlanta_2010": "atlanta_2010_db"}
 

@@ -74,6 +74,7 @@ PAGES = (
     AppPage("equity", "equity", "Equity gaps", "Equity gaps", maps=1),
     AppPage("portfolio", "portfolio", "Certification portfolio", "Certification portfolio", maps=1),
     AppPage("project", "project", "Project", None),
+    AppPage("practitioners", "practitioners", "Accredited Practitioners", "Accredited Practitioners"),
     AppPage("methodology", "methodology", "Methodology", "Methodology"),
     AppPage("learn", "learn", "Learn the Framework", "Learn the Framework"),
     AppPage("data", "data", "Data", "Data and sources"),

@@ -101,6 +101,7 @@ VISITS = (
     Visit("project", "project", shows=HOSTILE, map_shows_name=True, maps=1),  # its own boundary
     Visit("project-hostile-project", f"project?project={quote(HOSTILE)}", shows=HOSTILE,
           map_shows_name=True, maps=1),
+    Visit("practitioners", "practitioners"),
     Visit("methodology", "methodology"),
     Visit("learn", "learn"),
     Visit("data", "data"),

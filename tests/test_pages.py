@@ -17,6 +17,7 @@ PAGES = {
     "compare": "pages/compare.py",
     "equity": "pages/equity.py",
     "methodology": "pages/methodology.py",
+    "practitioners": "pages/practitioners.py",
     "learn": "pages/learn.py",
     "data": "pages/data.py",
 }

@@ -52,8 +52,8 @@ FIRST_LOAD_TIMEOUT_MS = 120_000
 PAGE_TIMEOUT_MS = 30_000
 #: (name in the screenshot's file name, URL path, st_folium maps it shows for the sample)
 PAGES = (("neighbourhood", "", 1), ("compare", "compare", 0), ("equity", "equity", 1),
-         ("portfolio", "portfolio", 1), ("project", "project", 0), ("methodology", "methodology", 0),
-         ("learn", "learn", 0), ("data", "data", 0))
+         ("portfolio", "portfolio", 1), ("project", "project", 0), ("practitioners", "practitioners", 0),
+         ("methodology", "methodology", 0), ("learn", "learn", 0), ("data", "data", 0))
 LANGS = ("en", "es")
 #: What the map says to a one-finger swipe, in each language.
 TWO_FINGERS = {"en": "Use two fingers to move the map", "es": "Usa dos dedos para mover el mapa"}
