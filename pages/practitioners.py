@@ -40,9 +40,13 @@ def main() -> None:
         st.success("Every project has at least one Accredited Practitioner.")
 
     st.subheader("The directory")
+    if directory.empty:
+        st.info("No Accredited Practitioners are recorded for this region yet.")
+        return
     a, b, c, d = st.columns([2, 2, 1, 2])
     statuses = a.multiselect("Status", list(STATUSES), key="status", bind="query-params")
-    cities = b.multiselect("City", practitioners.cities(directory), key="city", bind="query-params")
+    known = practitioners.cities(directory)  # none when no one is listed: no empty (greyed) chooser
+    cities = b.multiselect("City", known, key="city", bind="query-params") if known else []
     short = c.toggle("Hours short", key="short", bind="query-params",
                      help=f"Only practitioners with fewer than {CE_HOURS_REQUIRED:g} CE hours in the "
                           "current cycle.")
