@@ -43,7 +43,7 @@ def main() -> None:
     if directory.empty:
         st.info("No Accredited Practitioners are recorded for this region yet.")
         return
-    a, b, c, d = st.columns([2, 2, 1, 2])
+    a, b, c, d = st.columns([2, 2, 1.5, 2], vertical_alignment="bottom")
     statuses = a.multiselect("Status", list(STATUSES), key="status", bind="query-params")
     known = practitioners.cities(directory)  # none when no one is listed: no empty (greyed) chooser
     cities = b.multiselect("City", known, key="city", bind="query-params") if known else []
