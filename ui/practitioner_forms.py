@@ -36,8 +36,10 @@ def _save(write: Callable[..., WriteResult], practitioner_id: str, editor: accou
     seen = st.session_state.get(seen_version_key(practitioner_id))
     try:
         result = write(practitioner_id, editor=editor, version=seen, db=records_db(), **fields)
-    except ConflictError as exc:
-        st.error(f"{escape_markdown(str(exc))} Your entry was not saved.", icon=":material/sync_problem:")
+    except ConflictError:
+        st.error("Someone else changed this practitioner's record since you opened it; the page now "
+                 "shows their change. Your entry was not saved: check it and record it again.",
+                 icon=":material/sync_problem:")
         return
     except RecordError as exc:
         st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
