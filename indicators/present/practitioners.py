@@ -15,6 +15,7 @@ import pandas as pd
 
 from indicators.certification.credentials import CE_HOURS_REQUIRED, RENEWAL_DUE_WITHIN_DAYS
 from indicators.present.formatting import escape_markdown
+from indicators.present.language import long_date
 
 NOT_LISTED = "Not listed"
 #: Sort orders offered on the page: label -> (directory columns, ascending).
@@ -127,7 +128,7 @@ def table(directory: pd.DataFrame, show_email: bool = False) -> pd.DataFrame:
 
 def _names(people: pd.DataFrame) -> list[str]:
     """Escaped names with their expiry; unlisted ones counted in one phrase at the end."""
-    named = [f"**{escape_markdown(n)}** ({e:%d %B %Y})" for n, e in
+    named = [f"**{escape_markdown(n)}** ({long_date(e, 'en')})" for n, e in
              zip(people["name"], pd.to_datetime(people["expires_on"]), strict=True) if isinstance(n, str)]
     hidden = int(people["name"].isna().sum())
     if hidden:
@@ -150,17 +151,19 @@ def lapsing_sentence(directory: pd.DataFrame, as_of: date) -> str:
     >>> d = pd.DataFrame({"name": ["A*", None], "status": ["renewal due"] * 2,
     ...                   "expires_on": [date(2026, 12, 1), date(2026, 12, 20)]})
     >>> print(lapsing_sentence(d, date(2026, 11, 1)))  # doctest: +NORMALIZE_WHITESPACE
-    From 01 November 2026 to 31 December 2026, 2 credentials lapse unless renewed:
-    **A\*** (01 December 2026) and 1 practitioner not listed in the public directory.
+    From 1 November 2026 to 31 December 2026, 2 credentials lapse unless renewed:
+    **A\*** (1 December 2026) and 1 practitioner not listed in the public directory.
     >>> lapsing_sentence(d.iloc[0:0], date(2026, 11, 1))
-    'No credential lapses from 01 November 2026 to the end of the quarter (31 December 2026).'
+    'No credential lapses from 1 November 2026 to the end of the quarter (31 December 2026).'
     """
     _, last = quarter_of(as_of)
     found = lapsing_this_quarter(directory, as_of)
     if found.empty:
-        return f"No credential lapses from {as_of:%d %B %Y} to the end of the quarter ({last:%d %B %Y})."
+        return (f"No credential lapses from {long_date(as_of, 'en')} to the end of the quarter "
+                f"({long_date(last, 'en')}).")
     many = f"{len(found)} credentials lapse" if len(found) > 1 else "1 credential lapses"
-    return f"From {as_of:%d %B %Y} to {last:%d %B %Y}, {many} unless renewed: {_and(_names(found))}."
+    return (f"From {long_date(as_of, 'en')} to {long_date(last, 'en')}, {many} unless renewed: "
+            f"{_and(_names(found))}.")
 
 
 def without_ap_lines(without_ap: pd.DataFrame) -> list[str]:
