@@ -16,13 +16,13 @@ import pandas as pd
 import streamlit as st
 
 from indicators.certification import accounts, practitioner_writes
-from indicators.certification.checks import ConflictError, RecordError
 from indicators.certification.credentials import CE_CATEGORIES
 from indicators.certification.directory import ce_activities
 from indicators.certification.writes import WriteResult
 from indicators.present import practitioners
 from indicators.present.formatting import escape_markdown
 from ui.data import records_db
+from ui.saving import save
 
 
 def seen_version_key(practitioner_id: str) -> str:
@@ -32,21 +32,9 @@ def seen_version_key(practitioner_id: str) -> str:
 
 def _save(write: Callable[..., WriteResult], practitioner_id: str, editor: accounts.Account,
           **fields: object) -> None:
-    """Run one write with the version the editor saw; report the outcome in plain words."""
-    seen = st.session_state.get(seen_version_key(practitioner_id))
-    try:
-        result = write(practitioner_id, editor=editor, version=seen, db=records_db(), **fields)
-    except ConflictError:
-        st.error("Someone else changed this practitioner's record since you opened it; the page now "
-                 "shows their change. Your entry was not saved: check it and record it again.",
-                 icon=":material/sync_problem:")
-        return
-    except RecordError as exc:
-        st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
-        return
-    st.session_state[seen_version_key(practitioner_id)] = result.version
-    st.session_state["_ap_saved"] = f"Saved to {result.table} (record {result.record_id})."
-    st.rerun()
+    """One write with the version of the practitioner's record the editor saw (:func:`ui.saving.save`)."""
+    save(write, practitioner_id, editor, version_key=seen_version_key(practitioner_id),
+         saved_key="_ap_saved", **fields)
 
 
 def editor_tools(directory: pd.DataFrame, editor: accounts.Account) -> None:

@@ -23,6 +23,7 @@ from indicators.periods import last_year
 from indicators.present import map_layers, maps, project, queries
 from indicators.present.formatting import escape_markdown
 from ui.data import base_map, drawing_tools, load, records_db
+from ui.saving import save
 
 
 def seen_version_key(project_id: str) -> str:
@@ -31,20 +32,9 @@ def seen_version_key(project_id: str) -> str:
 
 
 def _save(write: Callable[..., records.WriteResult], project_id: str, **fields: object) -> None:
-    """Run one write with the version the editor saw; report the outcome in plain words."""
-    seen = st.session_state.get(seen_version_key(project_id))
-    try:
-        result = write(project_id, editor=st.session_state["_editor"], version=seen,
-                       db=records_db(), **fields)
-    except records.ConflictError as exc:
-        st.warning(f"{escape_markdown(str(exc))} Your entry was not saved.", icon=":material/sync_problem:")
-        return
-    except records.RecordError as exc:
-        st.error(f"Not saved: {escape_markdown(str(exc))}", icon=":material/error:")
-        return
-    st.session_state[seen_version_key(project_id)] = result.version
-    st.session_state["_saved"] = f"Saved to {result.table} (record {result.record_id})."
-    st.rerun()
+    """One write with the version of the project the editor saw (:func:`ui.saving.save`)."""
+    save(write, project_id, st.session_state["_editor"], version_key=seen_version_key(project_id),
+         saved_key="_saved", **fields)
 
 
 def editor_tools(detail: records.ProjectDetail, editor: accounts.Account) -> None:

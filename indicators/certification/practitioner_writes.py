@@ -149,7 +149,8 @@ def _write(db: Location | None, practitioner_id: str, version: int, editor: Acco
                                   "directory. Nothing was saved.")
             person = found[0]
             if int(person["version"] or 1) != expected:
-                raise ConflictError()
+                raise ConflictError("Someone else changed this practitioner's record since you opened it; "
+                                    "reload and try again.")
             params = [practitioner_id]
             done = rows(con, "SELECT * FROM ce_activities WHERE practitioner_id = ? ORDER BY done_on, "
                              "activity_id", params)
