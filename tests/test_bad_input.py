@@ -170,6 +170,17 @@ def test_duplicate_geoids_in_units(built, capsys):
                    "Dissolve")
 
 
+def test_duplicate_district_names(built, capsys):
+    region, db, digest = built
+    features = toy.district_features()
+    features[1]["properties"]["NAME"] = "West"
+    (region / "districts.geojson").write_text(toy.feature_collection(features))
+    code, err = rebuild(region, db, capsys)
+    assert_refused(code, err, db, digest, "ERROR districts.geojson",
+                   "1 district names are used by more than one polygon (West)",
+                   "dissolve each district into one (multi)polygon, or name them apart")
+
+
 def test_duplicate_geoids_in_census_table(built, capsys):
     region, db, digest = built
     text = toy.acs_csv()

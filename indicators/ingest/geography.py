@@ -63,18 +63,11 @@ def read_units(layer: Layer, problems: Problems) -> gpd.GeoDataFrame | None:
             f"column {column}, features {sample_list([str(i + 1) for i in np.flatnonzero(bad)])}",
         )
         return None
-    dupes = sorted(geoids[geoids.duplicated()].unique())
-    if dupes:
-        problems.error(
-            layer.rel,
-            f"{len(dupes)} GEOIDs appear on more than one polygon ({sample_list(dupes)})",
-            "dissolve the pieces into one (multi)polygon per GEOID, e.g. in QGIS "
-            "(Vector > Geoprocessing > Dissolve, by GEOID).",
-            f"column {column}",
-        )
-        return None
-    frame = frame.assign(geoid=geoids.to_numpy())
-    frame = _valid_polygons(frame, layer, problems, label=frame["geoid"])
+    frame = _one_polygon_each(
+        frame.assign(geoid=geoids.to_numpy()), "geoid", layer, problems, column,
+        "GEOIDs appear on more than one polygon",
+        "dissolve the pieces into one (multi)polygon per GEOID, e.g. in QGIS "
+        "(Vector > Geoprocessing > Dissolve, by GEOID).")
     if frame is None:
         return None
     name = _first_column(frame, ("NAMELSAD", "NAMELSAD20", "NAMELSAD10", "NAME", "NAME20", "NAME10"))
@@ -115,18 +108,10 @@ def read_districts(layer: Layer, problems: Problems) -> gpd.GeoDataFrame | None:
         names = (layer.name_prefix or "District ") + names
     elif layer.name_prefix:
         names = layer.name_prefix + names
-    dupes = sorted(names[names.duplicated()].unique())
-    if dupes:
-        problems.error(
-            layer.rel,
-            f"{len(dupes)} district names are used by more than one polygon "
-            f"({sample_list(dupes)})",
-            "dissolve each district into one (multi)polygon, or name them apart.",
-            f"column {column}",
-        )
-        return None
-    frame = frame.assign(name=names.to_numpy())
-    frame = _valid_polygons(frame, layer, problems, label=frame["name"])
+    frame = _one_polygon_each(
+        frame.assign(name=names.to_numpy()), "name", layer, problems, column,
+        "district names are used by more than one polygon",
+        "dissolve each district into one (multi)polygon, or name them apart.")
     if frame is None:
         return None
     out = gpd.GeoDataFrame(
@@ -209,6 +194,18 @@ def _check_coordinates(frame: gpd.GeoDataFrame) -> None:
 def _plain(value: float) -> str:
     """A coordinate for a message: ``2,200,000``, or ``1e+300`` when far too long to print whole."""
     return f"{value:,.0f}" if abs(value) < 1e12 else f"{value:.3g}"
+
+
+def _one_polygon_each(frame: gpd.GeoDataFrame, key: str, layer: Layer, problems: Problems,
+                      column: str, what: str, fix: str) -> gpd.GeoDataFrame | None:
+    """``frame`` with valid polygons, or None (and an error) where a ``key`` value names more
+    than one feature: each unit and each district must be one (multi)polygon."""
+    dupes = sorted(frame.loc[frame[key].duplicated(), key].unique())
+    if dupes:
+        problems.error(layer.rel, f"{len(dupes)} {what} ({sample_list(dupes)})", fix,
+                       f"column {column}")
+        return None
+    return _valid_polygons(frame, layer, problems, label=frame[key])
 
 
 def _valid_polygons(
