@@ -157,9 +157,9 @@ def full_set(inputs: Inputs, rng: np.random.Generator) -> tuple[dict, dict, list
     poverty = a["pov_below_100"] / a["pov_universe"]
     cejst = pd.DataFrame({
         "pop_total": pop,
-        "share_black_alone": np.clip(a["pop_nh_black"] / pop * rng.uniform(1.0, 1.04, n), 0, 1),
-        "share_asian_alone": np.clip(a["pop_nh_asian"] / pop * rng.uniform(1.0, 1.03, n), 0, 1),
-        "share_white_alone": np.clip((a["pop_nh_white"] + 0.5 * a["pop_hispanic"]) / pop, 0, 1),
+        "share_nh_black": a["pop_nh_black"] / pop,
+        "share_nh_asian": a["pop_nh_asian"] / pop,
+        "share_nh_white": a["pop_nh_white"] / pop,
         "life_expectancy": np.round(81.0 - 22.0 * poverty + rng.normal(0, 1.2, n), 1),
         "cejst_disadvantaged": ((a["pov_below_200"] / a["pov_universe"]) >= 0.35).astype(float),
     }, index=a.index)

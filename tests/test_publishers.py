@@ -16,12 +16,13 @@ import pytest
 from indicators.ingest.region import read_region
 from indicators.metrics.composites import Context, cejst, svi
 from indicators.store.build import CHECKS, region_inputs
-from indicators.store.database import read_geo
 from tests.conftest import SHARED, needs_shared, real_region
 
 pytestmark = [needs_shared, pytest.mark.realdata]
 
 CEJST_FILE = SHARED / "cejst_georgia" / "cejst_v1_georgia_tracts2010.csv"
+NPU_FILE = SHARED / "atlanta_boundaries" / "Neighborhood_Planning_Units_2015.shp"
+TRACTS_2010_FILE = SHARED / "census_tracts_ga_cb2018" / "cb_2018_13_tract_500k.shp"
 
 
 def cdc(name: str) -> pd.DataFrame:
@@ -181,29 +182,56 @@ def test_atlanta_2010_shows_race_shares_low_income_and_the_composites(atlanta_20
         available = {r[0] for r in con.execute(
             "SELECT indicator_id FROM indicator_availability WHERE available").fetchall()}
         methods = dict(con.execute("SELECT indicator_id, method FROM indicator_availability").fetchall())
-    assert {"black_alone_share", "hispanic_share", "asian_alone_share", "white_alone_share",
+    assert {"black_share", "hispanic_share", "asian_share", "white_share",
             "poverty_200", "ej_index", "burdened_share"} <= available
-    assert len(available) == 36
-    # Published percentages are weighted means and say so; there is no margin of error to show.
-    assert methods["hispanic_share"] == ("population-weighted mean of the published percentage "
-                                         "(no margin of error)")
-    assert {"black_share", "asian_share"}.isdisjoint(available)  # "not Hispanic" counts: none here
+    assert len(available) == 35
+    # No loaded file counts Black, Asian or Hispanic residents, so those shares are CEJST's
+    # published B03002 percentages: weighted means that say so, with no margin of error to show.
+    for race in RACE_COLUMNS:
+        assert methods[race] == "population-weighted mean of the published percentage (no margin of error)"
+    # Counts come first where a file has them: SVI 2018 and UDP count non-Hispanic White residents.
+    assert methods["white_share"] == "rate of interpolated counts"
 
 
-def test_npu_race_shares_match_an_independent_computation(atlanta_2010_db: Path):
+RACE_COLUMNS = {"black_share": "Percent.Black.or.African.American.alone", "asian_share": "Percent.Asian",
+                "hispanic_share": "Percent.Hispanic.or.Latino"}
+
+
+def test_cejsts_race_shares_are_not_hispanic_ones():
+    """CEJST's headers say "alone"; its shares are B03002's, not Hispanic: with the Hispanic share
+    its seven race shares sum to 1, which shares of any ethnicity could not (they would sum to 1
+    without it)."""
+    file = pd.read_csv(CEJST_FILE)
+    races = [c for c in file.columns if c.startswith("Percent.") and any(
+        k in c for k in ("Black", "American.Indian", "Asian", "Hawaiian", "White", "two.or.more",
+                         "other.races"))]
+    assert len(races) == 7
+    total = (file[races].sum(axis=1) + file["Percent.Hispanic.or.Latino"]).dropna()
+    assert abs(total.median() - 1) < 0.02
+    assert file[races].sum(axis=1).median() < 0.95
+
+
+@pytest.mark.parametrize("indicator", sorted(RACE_COLUMNS))
+def test_npu_race_shares_match_an_independent_computation(atlanta_2010_db: Path, indicator: str):
+    """Each NPU's share, population-weighted from CEJST's tract percentages, against an overlay
+    of the raw files (the NPU boundaries and the tracts as published, not as stored)."""
+    column = RACE_COLUMNS[indicator]
     with duckdb.connect(str(atlanta_2010_db), read_only=True) as con:
-        ours = con.execute("SELECT geo_id, value, moe FROM indicator_values WHERE geo_kind = "
-                           "'district' AND indicator_id = 'black_alone_share'").df().set_index("geo_id")
-        districts = read_geo(con, "districts", "district_id").to_crs("EPSG:5070")
-        units = read_geo(con, "units", "geoid").to_crs("EPSG:5070")
+        ours = con.execute("SELECT d.name, v.value, v.moe FROM indicator_values v JOIN districts d "
+                           "ON d.district_id = v.geo_id WHERE v.geo_kind = 'district' AND "
+                           "v.indicator_id = ?", [indicator]).df().set_index("name")
+    npus = gpd.read_file(NPU_FILE).to_crs("EPSG:5070")
+    npus["name"] = "NPU " + npus["NPU"].astype(str)
+    tracts = gpd.read_file(TRACTS_2010_FILE).to_crs("EPSG:5070")
     file = pd.read_csv(CEJST_FILE, dtype={"Census.tract.2010.ID": str}).set_index("Census.tract.2010.ID")
-    tracts = units.join(file[["Total.population", "Percent.Black.or.African.American.alone"]], on="geoid")
+    tracts = tracts.join(file[["Total.population", column]], on=tracts["GEOID"].astype(str))
     tracts["tract_area"] = tracts.area
-    pieces = gpd.overlay(tracts, districts, how="intersection", keep_geom_type=True)
-    pieces = pieces.dropna(subset=["Percent.Black.or.African.American.alone", "Total.population"])
+    pieces = gpd.overlay(tracts, npus[["name", "geometry"]], how="intersection", keep_geom_type=True)
+    pieces = pieces.dropna(subset=[column, "Total.population"])
     people = pieces["Total.population"] * pieces.area / pieces["tract_area"]
-    expected = (people * pieces["Percent.Black.or.African.American.alone"]).groupby(
-        pieces["district_id"]).sum() / people.groupby(pieces["district_id"]).sum()
+    expected = (people * pieces[column]).groupby(pieces["name"]).sum() / people.groupby(
+        pieces["name"]).sum()
+    assert len(expected) == 25
     np.testing.assert_allclose(ours["value"].reindex(expected.index), expected, atol=1e-6)
     assert ours["moe"].isna().all()
 
@@ -211,7 +239,8 @@ def test_npu_race_shares_match_an_independent_computation(atlanta_2010_db: Path)
 def test_every_column_the_registry_can_use_is_read(cejst_as_read: pd.DataFrame, atlanta_2020_db: Path):
     file = pd.read_csv(CEJST_FILE, dtype={"Census.tract.2010.ID": str}).set_index("Census.tract.2010.ID")
     file = file.reindex(cejst_as_read.index)
-    pairs = {"share_black_alone": ("Percent.Black.or.African.American.alone", 1),
+    pairs = {"share_nh_black": ("Percent.Black.or.African.American.alone", 1),
+             "share_nh_asian": ("Percent.Asian", 1), "share_nh_white": ("Percent.White", 1),
              "share_hispanic": ("Percent.Hispanic.or.Latino", 1),
              "share_below_200": ("Percent.of.individuals.below.200..Federal.Poverty.Line", 100),
              "share_unemployed": ("Unemployment..percent.", 100),

@@ -152,10 +152,10 @@ _INTENSIVE = [
     # Percentages a source publishes without the counts behind them (CEJST, EJScreen).
     ("share_poc", "people of colour, published share", "share"),
     ("share_hispanic", "Hispanic or Latino (of any race), published share", "share"),
-    ("share_black_alone", "Black or African American alone (of any ethnicity), published share",
-     "share"),
-    ("share_asian_alone", "Asian alone (of any ethnicity), published share", "share"),
-    ("share_white_alone", "White alone (of any ethnicity), published share", "share"),
+    # CEJST's race shares are ACS 2015-2019 table B03002's: one race alone, not Hispanic.
+    ("share_nh_black", "Black or African American alone, not Hispanic, published share", "share"),
+    ("share_nh_asian", "Asian alone, not Hispanic, published share", "share"),
+    ("share_nh_white", "White alone, not Hispanic, published share", "share"),
     ("share_below_100", "people below 100% of the federal poverty line, published share", "share"),
     ("share_below_200", "people below 200% of the federal poverty line, published share", "share"),
     ("share_unemployed", "unemployed share of the labour force, published", "share"),

@@ -77,8 +77,10 @@ shares) are used only where no loaded file has the counts. A district then gets 
 population-weighted mean of its tracts' percentages, with no margin of error: none is published.
 
 **Race and ethnicity are labelled as the source measured them.** "Black residents (not
-Hispanic)" counts people of one race alone who are not Hispanic (ACS table B03002); CEJST
-publishes race "alone" of any ethnicity, shown as separate indicators and never mixed with these.
+Hispanic)" counts people of one race alone who are not Hispanic (ACS table B03002). CEJST's
+columns say "Black or African American alone", but they are the same B03002 shares (ACS
+2015-2019): with its Hispanic share they sum to 1. So a region with counts uses the counts (with
+their margins of error), and one with only CEJST's file uses CEJST's shares, labelled as published.
 
 **Social vulnerability** follows CDC/ATSDR's method for the data's vintage: {svi.METHOD_2018.name}
 for data up to {svi.LAST_2018_METHOD_YEAR}, the {svi.METHOD_2020.name} after. Where the region loads

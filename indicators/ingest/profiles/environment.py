@@ -195,10 +195,12 @@ CEJST = Profile(
               scale=0.01),
         Field("cejst_criteria_count", ("Total.threshold.criteria.exceeded",)),
         Field("cejst_categories_count", ("Total.categories.exceeded",)),
-        # Race and ethnicity (fractions), as CEJST publishes them: race "alone", of any ethnicity.
-        Field("share_black_alone", ("Percent.Black.or.African.American.alone",)),
-        Field("share_asian_alone", ("Percent.Asian",)),
-        Field("share_white_alone", ("Percent.White",)),
+        # Race and ethnicity (fractions). CEJST's headers say "alone", but its shares are ACS
+        # 2015-2019 table B03002's, one race alone and not Hispanic: with "Percent Hispanic or
+        # Latino" its seven race shares sum to 1 (median 0.99 over Georgia's tracts).
+        Field("share_nh_black", ("Percent.Black.or.African.American.alone",)),
+        Field("share_nh_asian", ("Percent.Asian",)),
+        Field("share_nh_white", ("Percent.White",)),
         Field("share_hispanic", ("Percent.Hispanic.or.Latino",)),
         Field("share_over64", ("Percent.age.over.64",)),
         # The workforce criteria's values, published in percent.

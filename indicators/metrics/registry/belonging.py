@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from indicators.metrics.registry.indicator import ACS, CEJST, SVI_NOTE, Indicator, Texts, mean, rate
+from indicators.metrics.registry.indicator import ACS, SVI_NOTE, Indicator, Texts, rate
 
-RACE_NOTE = ("Counts of people who are of this race alone and not Hispanic or Latino (ACS B03002). "
-             "Sources that publish race \"alone\" of any ethnicity (CEJST) are shown as separate "
-             "indicators, never mixed with these.")
-ALONE_NOTE = ("The share CEJST publishes: people of this race alone, Hispanic or not (a Hispanic "
-              "Black resident counts here). Not comparable with the 'not Hispanic' counts of ACS "
-              "table B03002; the population-weighted mean of tract shares, with no margin of error.")
+RACE_NOTE = ("People of this race alone who are not Hispanic or Latino, as ACS table B03002 "
+             "counts them. Where a region has no such counts, CEJST's published share is used: "
+             "it is the same B03002 measure (ACS 2015-2019), population-weighted for districts, "
+             "with no margin of error.")
 
 INDICATORS: tuple[Indicator, ...] = (
     rate("poc_share", "People of colour", "How many residents are people of colour?",
@@ -23,8 +21,9 @@ INDICATORS: tuple[Indicator, ...] = (
                   "el {value} de los residentes son personas de color")),
     rate("black_share", "Black residents (not Hispanic)", "How many residents are Black?",
          "{value} of residents are Black or African American (not Hispanic)", "Belonging",
-         "neutral", (("pop_nh_black", "pop_total"),), f"{ACS}, table B03002 (or CDC SVI 2022 E_AFAM)",
-         caveats=RACE_NOTE,
+         "neutral", (("pop_nh_black", "pop_total"),),
+         f"{ACS}, table B03002 (or CDC SVI 2022 E_AFAM, or CEJST's published share)",
+         caveats=RACE_NOTE, published="share_nh_black",
          es=Texts("Residentes negros (no hispanos)",
                   "¿Cuántos residentes son negros?",
                   "el {value} de los residentes son negros o afroamericanos (no hispanos)")),
@@ -37,39 +36,18 @@ INDICATORS: tuple[Indicator, ...] = (
                   "el {value} de los residentes son hispanos o latinos (de cualquier raza)")),
     rate("asian_share", "Asian residents (not Hispanic)", "How many residents are Asian?",
          "{value} of residents are Asian (not Hispanic)", "Belonging", "neutral",
-         (("pop_nh_asian", "pop_total"),), f"{ACS}, table B03002", caveats=RACE_NOTE,
+         (("pop_nh_asian", "pop_total"),), f"{ACS}, table B03002 (or CEJST's published share)",
+         caveats=RACE_NOTE, published="share_nh_asian",
          es=Texts("Residentes asiáticos (no hispanos)",
                   "¿Cuántos residentes son asiáticos?",
                   "el {value} de los residentes son asiáticos (no hispanos)")),
     rate("white_share", "White residents (not Hispanic)", "How many residents are White?",
          "{value} of residents are White (not Hispanic)", "Belonging", "neutral",
-         (("pop_nh_white", "pop_total"),), f"{ACS}, table B03002", caveats=RACE_NOTE,
+         (("pop_nh_white", "pop_total"),), f"{ACS}, table B03002 (or CEJST's published share)",
+         caveats=RACE_NOTE, published="share_nh_white",
          es=Texts("Residentes blancos (no hispanos)",
                   "¿Cuántos residentes son blancos?",
                   "el {value} de los residentes son blancos (no hispanos)")),
-    mean("black_alone_share", "Black or African American alone (any ethnicity)",
-         "How many residents are Black or African American?",
-         "{value} of residents are Black or African American alone (of any ethnicity)",
-         "share_black_alone", "%", "percent", "neutral", f"{CEJST} (from ACS 2015-2019)",
-         commitment="Belonging", pillar="Racial Equity", caveats=ALONE_NOTE,
-         es=Texts("Solo negros o afroamericanos (hispanos o no)",
-                  "¿Cuántos residentes son negros o afroamericanos?",
-                  "el {value} de los residentes se identifican solo como negros o afroamericanos "
-                  "(hispanos o no)")),
-    mean("asian_alone_share", "Asian alone (any ethnicity)", "How many residents are Asian?",
-         "{value} of residents are Asian alone (of any ethnicity)", "share_asian_alone", "%",
-         "percent", "neutral", f"{CEJST} (from ACS 2015-2019)", commitment="Belonging",
-         pillar="Racial Equity", caveats=ALONE_NOTE,
-         es=Texts("Solo asiáticos (hispanos o no)",
-                  "¿Cuántos residentes son asiáticos?",
-                  "el {value} de los residentes se identifican solo como asiáticos (hispanos o no)")),
-    mean("white_alone_share", "White alone (any ethnicity)", "How many residents are White?",
-         "{value} of residents are White alone (of any ethnicity)", "share_white_alone", "%",
-         "percent", "neutral", f"{CEJST} (from ACS 2015-2019)", commitment="Belonging",
-         pillar="Racial Equity", caveats=ALONE_NOTE,
-         es=Texts("Solo blancos (hispanos o no)",
-                  "¿Cuántos residentes son blancos?",
-                  "el {value} de los residentes se identifican solo como blancos (hispanos o no)")),
     rate("homeownership", "Homeownership", "How many homes are lived in by their owners?",
           "{value} of occupied homes are lived in by their owners", "Belonging", "higher_better",
           (("owner_units", "occupied_units"),), f"{ACS}, table B25003",
