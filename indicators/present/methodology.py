@@ -38,6 +38,28 @@ def language_note(lang: str = "en") -> str:
     return TECHNICAL_IN_ENGLISH if lang == "es" else ""
 
 
+def svi_methods() -> str:
+    """Each SVI vintage's themes and variables, as a Markdown list (from the composite's module).
+
+    Examples
+    --------
+    >>> first = svi_methods().splitlines()[1]
+    >>> first[:60]
+    '- CDC/ATSDR SVI 2018 method (15 variables): socioeconomic st'
+    >>> "PCI (ranked in reverse: a higher income is less vulnerable)" in first
+    True
+    """
+    lines = [""]
+    for method in (svi.METHOD_2018, svi.METHOD_2020):
+        themes = "; ".join(
+            f"{svi.THEME_TITLES[theme]}: " + ", ".join(
+                f"{v} (ranked in reverse: a higher income is less vulnerable)"
+                if v in method.descending else v for v in variables)
+            for theme, variables in method.themes.items())
+        lines.append(f"- {method.name}: {themes}")
+    return "\n".join(lines) + "\n"
+
+
 def computation_rules() -> str:
     """How the numbers are computed, in plain words (Markdown)."""
     burden, income = (ordinal(round(p * 100)) for p in (cejst.BURDEN_PERCENTILE,
@@ -82,9 +104,15 @@ columns say "Black or African American alone", but they are the same B03002 shar
 2015-2019): with its Hispanic share they sum to 1. So a region with counts uses the counts (with
 their margins of error), and one with only CEJST's file uses CEJST's shares, labelled as published.
 
-**Social vulnerability** follows CDC/ATSDR's method for the data's vintage: {svi.METHOD_2018.name}
-for data up to {svi.LAST_2018_METHOD_YEAR}, the {svi.METHOD_2020.name} after. Where the region loads
-CDC's own SVI file, tracts show CDC's published ranks (among the state's tracts).
+**Social vulnerability** follows CDC/ATSDR's method for the data's vintage: the
+{svi.METHOD_2018.name} for data up to {svi.LAST_2018_METHOD_YEAR}, the {svi.METHOD_2020.name} after.
+Each variable's percentage, to {svi.EP_DECIMALS} decimal as CDC publishes it, is ranked among the
+region's tracts; the ranks are summed within each theme, the sums ranked, the theme sums summed and
+ranked again, every rank to {svi.CDC_DECIMALS} decimals.
+{svi_methods()}
+Where the region loads CDC's own SVI file, tracts show CDC's published ranks (among the state's
+tracts), labelled "CDC/ATSDR, as published"; districts are the population-weighted mean of their
+tracts' ranks either way.
 
 **Overburdened tracts** follow CEJST 1.0: a tract meets a criterion at or above the {burden}
 percentile of a burden when it is also low-income (at or above the {income} percentile of people

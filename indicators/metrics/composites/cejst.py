@@ -19,7 +19,7 @@ neighbours rule). No evidence is not a flag: a unit missing a criterion's data d
 
 In the dashboard the percentiles are ranks among the region's units (CEJST ranks nationally);
 fed CEJST's own national percentiles and values, :func:`criteria_flags` and :func:`designation`
-reproduce CEJST's published flags (``tests/test_cejst_real.py``).
+reproduce CEJST's published flags (``tests/test_publishers.py``).
 
 References
 ----------

@@ -7,8 +7,9 @@ For each unit and each SVI variable, the variable's percentage (``EP_*``) is per
 among the region's units, ``EPL = (rank - 1) / (N - 1)`` with ties at the lowest rank
 (per-capita income, in the 2018 method, in descending order). Within each theme the ranks are
 summed (``SPL``) and the sums ranked (``RPL_THEME1``-``4``); the theme sums are summed
-(``SPL_THEMES``) and ranked again: ``RPL_THEMES`` is the index. A district's value is the
-population-weighted mean of its units' values.
+(``SPL_THEMES``) and ranked again: ``RPL_THEMES`` is the index. As CDC does, percentages are
+taken to one decimal and every rank and sum to four (:data:`EP_DECIMALS`, :data:`CDC_DECIMALS`).
+A district's value is the population-weighted mean of its units' values.
 
 The method follows the data's vintage (:func:`method_for`): CDC changed the variables for the
 2020 release (:data:`METHOD_2018`, 15 variables with poverty below 100 %, per-capita income and
@@ -86,6 +87,8 @@ SVI_RATES: dict[str, tuple[tuple[str, str | None], ...]] = {
 MIN_VARIABLES = 4
 #: CDC rounds every published rank to this many decimals (theme sums use the rounded ranks).
 CDC_DECIMALS = 4
+#: CDC publishes every ``EP_*`` percentage to one decimal and ranks those rounded values.
+EP_DECIMALS = 1
 #: Data whose last year is this or earlier follow the 2018 method; later data the 2020 one.
 LAST_2018_METHOD_YEAR = 2019
 
@@ -234,7 +237,8 @@ def computed(context: Context, column: str) -> UnitIndex | Unavailable:
     if len(used) < MIN_VARIABLES:
         return Unavailable(f"not available for this region: fewer than {MIN_VARIABLES} of CDC's "
                            "SVI variables")
-    ranks = svi(table, method.themes, method.descending, decimals=None)
+    # CDC's method as published: percentages to one decimal, every rank and sum to four.
+    ranks = svi(table.round(EP_DECIMALS), method.themes, method.descending)
     if column not in ranks:
         return Unavailable(f"not available for this region: none of the variables of SVI "
                            f"{THEME_TITLES[column[4:]]} ({', '.join(method.themes[column[4:]])})")
