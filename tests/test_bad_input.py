@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -403,6 +404,19 @@ def test_a_census_layer_on_another_periods_tracts(built_periods, capsys):
                    "its GEOIDs are the units of 2014-2018, not of 2019-2023",
                    "they cover 100% of the 2014-2018 units and 50% of the 2019-2023 units",
                    'set period = "2014-2018" on this layer')
+
+
+def test_sample_citys_older_census_file_labelled_with_the_newer_period(tmp_path: Path, capsys):
+    """Sample City's 2014-2018 ACS file labelled 2019-2023: only 3 of its 210 tracts changed, so
+    its GEOIDs fit either period, and the mistake shows as a period with no census layer."""
+    shutil.copytree(Path(__file__).parents[1] / "data" / "sample", tmp_path / "sample")
+    region, db, digest = built_from(tmp_path / "sample")
+    edit_manifest(region, 'period = "2014-2018"\npath = "acs_5yr_2014_2018_tracts.json"',
+                  'period = "2019-2023"\npath = "acs_5yr_2014_2018_tracts.json"')
+    code, err = rebuild(region, db, capsys)
+    assert_refused(code, err, db, digest, "ERROR manifest.toml [period 2014-2018]",
+                   "the period '2014-2018' has no census layer; every period needs at least one",
+                   "check each census layer's `period`")
 
 
 def test_a_relationship_file_of_another_place(built_periods, capsys):
