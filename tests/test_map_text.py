@@ -175,6 +175,22 @@ def test_the_resident_legend_and_labels_in_spanish():
     assert moved.entries[-1][0] == "no está en ambos periodos"
 
 
+def test_a_change_without_a_margin_of_error_is_not_called_real():
+    """EJScreen and PLACES publish no margins of error: their changes keep their colours, but the
+    tooltip and the legend say that whether they are real is unknown, as the cards do."""
+    data = map_data(["a", "b", "c"])
+    unknown = CHANGES.assign(significant=[None, None, None])
+    group, legend = map_layers.change_layer(data, unknown, get("diesel_pm"), "2014-2018")
+    features = group._children[next(iter(group._children))].data["features"]
+    labels = [f["properties"]["label"] for f in features]
+    assert all(label.endswith(": no margin of error is published, so whether it is real is unknown")
+               for label in labels)
+    assert ("full colour without a margin of error: whether the change is real is unknown"
+            in [text for text, _ in legend.entries])
+    _, known = map_layers.change_layer(data, CHANGES, get("poverty"), "2014-2018")
+    assert not any("unknown" in text for text, _ in known.entries)
+
+
 def test_holc_grades_are_written_as_letters_not_only_coloured():
     zones = gpd.GeoDataFrame({"category": ["A", "D", "<b>x</b>"], "label": ["A1", "D2", "x"],
                               "grade": ["Grade A", "Grade D", "Grade x"]},

@@ -305,7 +305,8 @@ def change_layer(data: MapData, changes: pd.DataFrame, indicator: Indicator,
                   before=value_text(indicator, r["value_from"], lang),
                   after=value_text(indicator, r["value_to"], lang),
                   change=change_text(indicator, r["change"], lang))
-        labels[geoid] = label if not known else (
+        labels[geoid] = t("{label}: no margin of error is published, so whether it is real is "
+                          "unknown", lang, label=label) if not known else (
             t("{label}: a real change", lang, label=label) if bool(r["significant"])
             else t("{label}: within the margin of error", lang, label=label))
     size = change_text(indicator, cut, lang).lstrip("+")
@@ -321,6 +322,10 @@ def change_layer(data: MapData, changes: pd.DataFrame, indicator: Indicator,
         (orange[1], CHANGE_COLOURS[2]), (strong_orange, CHANGE_COLOURS[3]),
         (t("pale: within the margin of error, not a real change", lang), NOT_REAL_COLOUR),
     )
+    if (by_unit["change"].notna() & by_unit["significant"].isna()).any():
+        # Not pale, not real: a source without margins of error (EJScreen, PLACES) or a rank.
+        entries += ((t("full colour without a margin of error: whether the change is real is "
+                       "unknown", lang), CHANGE_COLOURS[3]),)
     if by_unit["change"].isna().any():
         entries += ((t("not in both periods", lang), NO_DATA_COLOUR),)
     title = titled(t("Change in {label} since {period}, by census tract", lang,

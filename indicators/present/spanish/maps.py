@@ -21,6 +21,10 @@ ES: dict[str, str] = {
     "not in both periods": "no está en ambos periodos",
     "{before} to {after} ({change})": "de {before} a {after} ({change})",
     "{label}: a real change": "{label}: un cambio real",
+    "{label}: no margin of error is published, so whether it is real is unknown":
+        "{label}: no se publica margen de error, así que no se sabe si es real",
+    "full colour without a margin of error: whether the change is real is unknown":
+        "color pleno sin margen de error: no se sabe si el cambio es real",
     "{label}: within the margin of error": "{label}: dentro del margen de error",
     "Redlining map, 1938 (HOLC grades)": "Mapa de redlining de 1938 (grados de la HOLC)",
     "Best": "El mejor",
