@@ -111,9 +111,10 @@ def gaps_over_time(names: dict[str, str], region: str, since: str, period: str) 
                 "race-iterated ACS tables (B25003B/H, B19013B/H) in both periods.")
     else:
         st.dataframe(change.gap_rows(gaps, names, region), hide_index=True, width="stretch")
-        st.caption("Gap = White minus Black householders, in each period. A change is real when "
-                   "it is larger than sqrt(MOE1^2 + MOE2^2) of the two periods' gaps (90%). "
-                   + change.overlap_caution(gaps))
+        st.caption("Gap = White minus Black householders, in each period; the income gap of "
+                   f"{since} is in the dollars of {period} (CPI-U-RS), so rising prices alone do not "
+                   "widen it. A change is real when it is larger than sqrt(MOE1^2 + MOE2^2) of the "
+                   "two periods' gaps (90%). " + change.overlap_caution(gaps))
     moved = change.disparity_changes(load(queries.disparities, since),
                                      load(queries.disparities, period))
     if not moved.empty:

@@ -333,3 +333,24 @@ def test_an_nhgis_crosswalk_carries_by_its_population_weight(tmp_path: Path):
     # 3/4 of 9900: 1,800 people (MOE 150), 1,200 of colour (MOE 167.71): sqrt(28125 - (2/3)^2
     # 22500) / 1800 = 0.074794 (as for the half by area: the proportion MOE scales with both).
     assert moe == pytest.approx(math.hypot(0.074794, 0.128452), rel=1e-4)
+
+
+def test_an_income_gap_is_compared_in_the_later_periods_dollars():
+    """A $10,000 gap in 2014-2018 dollars is $12,150 in 2023 dollars (R-CPI-U-RS 2023/2018), so
+    a $11,000 gap in 2019-2023 has narrowed, although it is larger in nominal dollars; a share
+    gap is compared as it is."""
+    def gaps(income: float, owners: float) -> pd.DataFrame:
+        return pd.DataFrame({"geo_kind": ["district", "district"], "geo_id": ["w", "w"],
+                             "measure": ["Median household income", "Homeownership rate"],
+                             "black_moe": [600.0, 0.03], "white_moe": [800.0, 0.04],
+                             "gap": [income, owners]})
+    factor = dollars.factor(2018, 2023)
+    assert round(factor, 4) == 1.2150
+    moved = change.gap_changes(gaps(10_000.0, 0.20), gaps(11_000.0, 0.25), "2014-2018", "2019-2023")
+    income, owners = moved.iloc[0], moved.iloc[1]
+    assert income["gap_from"] == pytest.approx(10_000 * factor)
+    assert income["change"] == pytest.approx(11_000 - 10_000 * factor)  # -1,150
+    assert income["moe"] == pytest.approx(np.hypot(1000 * factor, 1000))  # the gap's MOE is 1,000
+    assert not income["widened"] and not income["significant"]
+    assert owners["gap_from"] == 0.20 and owners["change"] == pytest.approx(0.05)
+    assert owners["widened"] and not owners["significant"]  # 0.05 < sqrt(2) * 0.05

@@ -33,6 +33,7 @@ import shapely
 from indicators.metrics import aggregate, dollars
 from indicators.metrics.aggregate import Weights
 from indicators.metrics.crosswalk import build_crosswalk
+from indicators.metrics.dollars import INCOME_GAP
 from indicators.metrics.engine import VALUE_COLUMNS, Results
 from indicators.metrics.inputs import Inputs
 from indicators.metrics.moe import Z90
@@ -235,7 +236,10 @@ def gap_changes(older: pd.DataFrame, newer: pd.DataFrame, period_from: str,
                 period_to: str) -> pd.DataFrame:
     """Whether each Black-White gap (the ``race_gaps`` table: White minus Black) widened or
     narrowed between two periods, for districts and the region, with the gap's MOE
-    (``sqrt(MOE_black^2 + MOE_white^2)`` in each period) and the change's significance."""
+    (``sqrt(MOE_black^2 + MOE_white^2)`` in each period) and the change's significance.
+
+    The income gap of the earlier period (and its MOE) is put in the later period's dollars
+    (CPI-U-RS), so that prices rising alone never make a gap look wider."""
     keys = ["geo_kind", "geo_id", "measure"]
     if older.empty or newer.empty:
         return pd.DataFrame(columns=GAP_COLUMNS)
@@ -246,6 +250,11 @@ def gap_changes(older: pd.DataFrame, newer: pd.DataFrame, period_from: str,
             keys + ["gap", "gap_moe"]]
 
     frame = gaps(older).merge(gaps(newer), on=keys, suffixes=("_from", "_to"))
+    if period_from and period_to:
+        factor = np.where(frame["measure"] == INCOME_GAP,
+                          dollars.factor(last_year(period_from), last_year(period_to)), 1.0)
+        frame["gap_from"] = frame["gap_from"] * factor
+        frame["gap_moe_from"] = frame["gap_moe_from"] * factor
     frame["change"] = frame["gap_to"] - frame["gap_from"]
     frame["moe"] = np.sqrt(frame["gap_moe_from"] ** 2 + frame["gap_moe_to"] ** 2)
     frame["significant"] = significance(frame["change"], frame["moe"])

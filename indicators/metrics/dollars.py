@@ -14,6 +14,9 @@ where BLS had revised 2019 from 376.5 to 375.8. Update them from BLS's current f
 
 from __future__ import annotations
 
+#: The Black-White gap (``race_gaps.measure``) counted in dollars: compared across periods in the
+#: later period's dollars, like every dollar indicator.
+INCOME_GAP = "Median household income"
 #: R-CPI-U-RS annual averages (December 1977 = 100).
 CPI_U_RS: dict[int, float] = {
     2010: 320.4, 2011: 330.5, 2012: 337.5, 2013: 342.5, 2014: 348.3, 2015: 348.9,

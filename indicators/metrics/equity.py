@@ -14,6 +14,7 @@ import pandas as pd
 
 from indicators.metrics import aggregate
 from indicators.metrics.aggregate import Weights
+from indicators.metrics.dollars import INCOME_GAP
 from indicators.metrics.engine import Results
 from indicators.metrics.inputs import Inputs
 from indicators.metrics.outcomes import compute_outcome
@@ -131,7 +132,7 @@ def race_gaps(inputs: Inputs, weights: dict[str, Weights]) -> pd.DataFrame:
             if kind == "unit":
                 black["moe"] = income.moes("median_hh_income_black")
                 white["moe"] = income.moes("median_hh_income_white")
-            rows.append(_gap_rows(kind, "Median household income", black, white))
+            rows.append(_gap_rows(kind, INCOME_GAP, black, white))
     if not rows:
         return pd.DataFrame(columns=["geo_kind", "geo_id", "measure", "black", "black_moe", "white",
                                      "white_moe", "gap", "ratio"])
