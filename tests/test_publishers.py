@@ -15,6 +15,7 @@ import pytest
 
 from indicators.ingest.region import read_region
 from indicators.metrics.composites import Context, cejst, svi
+from indicators.present.profile import profile_rows
 from indicators.store.build import CHECKS, region_inputs
 from tests.conftest import SHARED, needs_shared, real_region
 
@@ -263,3 +264,19 @@ def test_every_column_the_registry_can_use_is_read(cejst_as_read: pd.DataFrame, 
     assert {"share_poc", "share_below_200", "share_less_hs", "share_limited_english_hh",
             "share_under5", "share_over64", "demographic_index", "ej_d2_ptsdf", "ej_d5_pwdis",
             "ust"} <= read
+
+
+def test_cards_say_which_numbers_are_the_publishers(atlanta_2010_db: Path):
+    """An NPU's cards name the publisher's own numbers as such: CDC's ranks "as published", CEJST's
+    shares as published percentages without a margin of error; a count-based rate says neither."""
+    with duckdb.connect(str(atlanta_2010_db), read_only=True) as con:
+        npu = con.execute("SELECT district_id FROM districts WHERE name = 'NPU V'").fetchone()[0]
+        values = con.execute("SELECT * FROM indicator_values WHERE geo_kind = 'district' AND "
+                             "geo_id = ?", [npu]).df()
+        region = con.execute("SELECT * FROM indicator_values WHERE geo_kind = 'region'").df()
+    rows = {r.indicator_id: r for r in profile_rows(values, region, {})}
+    assert rows["social_vulnerability"].source.endswith(
+        "(CDC/ATSDR, as published; districts population-weighted)")
+    assert rows["black_share"].source.endswith(
+        "(the published percentage, population-weighted; none has a margin of error)")
+    assert "population-weighted" not in rows["white_share"].source

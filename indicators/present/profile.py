@@ -117,6 +117,7 @@ def profile_rows(values: pd.DataFrame, region: pd.DataFrame, sources: dict[int, 
         row = by_id.loc[indicator.id]
         layer = row.get("layer_id")
         source = sources.get(int(layer), indicator.source) if pd.notna(layer) else indicator.source
+        source += as_published(str(row.get("method") or ""), lang)
         there = regional.loc[indicator.id] if indicator.id in regional.index else None
         moved = changes.loc[indicator.id] if changes is not None and indicator.id in changes.index \
             else None
@@ -126,6 +127,26 @@ def profile_rows(values: pd.DataFrame, region: pd.DataFrame, sources: dict[int, 
             float(there["moe"]) if there is not None else float("nan"),
             change_sentence(indicator, moved, period_from, lang), lang))
     return rows
+
+
+def as_published(method: str, lang: str = "en") -> str:
+    """What a value taken from a publisher's own numbers is, after its source's name (empty for
+    a value we computed from counts).
+
+    Examples
+    --------
+    >>> as_published("CDC/ATSDR, as published (RPL_THEMES); districts population-weighted")
+    ' (CDC/ATSDR, as published; districts population-weighted)'
+    >>> as_published("population-weighted mean of the published percentage (no margin of error)")
+    ' (the published percentage, population-weighted; none has a margin of error)'
+    >>> as_published("rate of interpolated counts")
+    ''
+    """
+    if method.startswith("CDC/ATSDR, as published"):
+        return t(" (CDC/ATSDR, as published; districts population-weighted)", lang)
+    if "published percentage" in method:
+        return t(" (the published percentage, population-weighted; none has a margin of error)", lang)
+    return ""
 
 
 def by_commitment(rows: list[ProfileRow]) -> dict[str, list[ProfileRow]]:

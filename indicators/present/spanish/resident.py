@@ -52,6 +52,10 @@ ES: dict[str, str] = {
     "Fictional sample data: these places and people do not exist.": "Datos de ejemplo "
     "ficticios: estos lugares y personas no existen.",
     "Source: {source}": "Fuente: {source}",
+    " (CDC/ATSDR, as published; districts population-weighted)":
+        " (CDC/ATSDR, tal como se publica; los distritos, ponderados por población)",
+    " (the published percentage, population-weighted; none has a margin of error)":
+        " (el porcentaje publicado, ponderado por población; ninguno tiene margen de error)",
     "Not available for this region: {labels}.": "No disponible para esta región: {labels}.",
     "Just Communities Dashboard. Data built {built}. Definitions, formulas and sources: the "
     "dashboard's Methodology page.": "Panel de Just Communities. Datos preparados el {built}. "
