@@ -57,12 +57,15 @@ class Field:
     compute : callable, optional
         For values no expression can state (e.g. a universe derived from a published
         percentage): ``compute(columns, layer) -> (estimate, moe or None)`` or None if absent.
+    reads : tuple of str
+        The source columns ``compute`` reads (what the "cannot show" list names).
     """
 
     variable: str
     alternatives: tuple[str, ...] = ()
     scale: float = 1.0
     compute: Compute | None = None
+    reads: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -249,7 +249,7 @@ def _columns_for(profile: Profile, variables: tuple[str, ...]) -> list[str] | No
         if spec is None:
             return None
         if spec.compute is not None or not spec.alternatives:
-            columns.append(f"{variable} (derived)")
+            columns.extend(spec.reads or (f"{variable} (derived)",))
             continue
         terms = expand_terms(spec.alternatives[0])
         columns.extend(profile.estimate_column(t) for _, t in terms)

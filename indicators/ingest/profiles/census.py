@@ -164,10 +164,10 @@ _SVI_RANKS = {"svi_rpl_themes": "RPL_THEMES", **{f"svi_rpl_theme{n}": f"RPL_THEM
 def _svi_profile(name: str, year: int, extra: dict[str, tuple[str, ...]],
                  universes: dict[str, tuple[str, str]], signature: tuple[str, ...]) -> Profile:
     fields = [Field(v, alts) for v, alts in {**_SVI_COMMON, **extra}.items()]
-    fields += [Field(v, compute=_universe(c, p)) for v, (c, p) in {
+    fields += [Field(v, compute=_universe(c, p), reads=(f"E_{c}", f"EP_{p}")) for v, (c, p) in {
         **_SVI_UNIVERSES, **universes}.items()]
     fields.append(Field("per_capita_income", ("PCI",)))
-    fields += [Field(v, compute=_published(c)) for v, c in _SVI_RANKS.items()]
+    fields += [Field(v, compute=_published(c), reads=(c,)) for v, c in _SVI_RANKS.items()]
     return Profile(
         name=name,
         title=f"CDC/ATSDR SVI {year}",
