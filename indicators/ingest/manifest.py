@@ -323,3 +323,18 @@ def _check_periods(layers: tuple[Layer, ...], problems: Problems) -> list[str]:
             problems.warning(MANIFEST_NAME, f"`period` on a {layer.role} layer is ignored: it belongs "
                              "to every period", "remove the key.", where)
     return named
+
+
+def check_census_each_period(manifest: Manifest, problems: Problems) -> None:
+    """Every period needs a census layer of its own: a file labelled with another period's name
+    whose GEOIDs mostly match (few tracts change) would otherwise leave a period without census
+    data and build its changes from nothing. Checked once the layers are read (by
+    :func:`indicators.ingest.region.read_region`), so that a layer's own, more precise complaint
+    about its GEOIDs is reported too."""
+    if len(manifest.periods) < 2:
+        return
+    for period in manifest.periods:
+        if not any(layer.role == "census" and layer.period == period for layer in manifest.layers):
+            problems.error(MANIFEST_NAME, f"the period {period!r} has no census layer; every period "
+                           "needs at least one", "check each census layer's `period`: a file of "
+                           f"{period} may carry another period's label.", f"period {period}")

@@ -35,7 +35,7 @@ from indicators import config
 from indicators.ingest.files import check_file, read_table, sha256
 from indicators.ingest.geography import read_districts, read_holc, read_units
 from indicators.ingest.layer import Layer
-from indicators.ingest.manifest import MANIFEST_NAME, Manifest, load_manifest
+from indicators.ingest.manifest import Manifest, check_census_each_period, load_manifest
 from indicators.ingest.profiles import TABLE_PROFILES
 from indicators.ingest.relationship import Relationship, match_periods, read_relationship
 from indicators.ingest.rollup import roll_up
@@ -345,23 +345,10 @@ def _join_tables(
         record.units_covered = int(matched.sum())
         record.variables = long["variable"].nunique()
         frames.append(long)
-    _check_census_each_period(manifest, problems)
+    check_census_each_period(manifest, problems)
     if not frames:
         return pd.DataFrame(columns=["geoid", "variable", "estimate", "moe", "layer_id", "period"])
     return pd.concat(frames, ignore_index=True)
-
-
-def _check_census_each_period(manifest: Manifest, problems: Problems) -> None:
-    """Every period needs a census layer of its own: a file labelled with another period's name
-    whose GEOIDs mostly match (few tracts change) would otherwise leave a period without census
-    data and build its changes from nothing."""
-    if len(manifest.periods) < 2:
-        return
-    for period in manifest.periods:
-        if not any(layer.role == "census" and layer.period == period for layer in manifest.layers):
-            problems.error(MANIFEST_NAME, f"the period {period!r} has no census layer; every period "
-                           "needs at least one", "check each census layer's `period`: a file of "
-                           f"{period} may carry another period's label.", f"period {period}")
 
 
 def _other_period(geoids: pd.Index, period: str,
