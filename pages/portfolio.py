@@ -10,6 +10,7 @@ from indicators.certification import records
 from indicators.metrics.framework import COMMITMENT_NAMES
 from indicators.present import map_layers, map_text, portfolio, progress_charts, project, queries, tables
 from indicators.present.formatting import escape_markdown
+from indicators.present.language import long_date
 from indicators.present.map_layers import Legend
 from ui import frame
 from ui.data import base_map, load, records_db
@@ -84,7 +85,7 @@ def main() -> None:
         "Next deadline": st.column_config.DateColumn("Next deadline", format="D MMM YYYY"),
         "Open": st.column_config.LinkColumn("Open", display_text="Project page"),
     })
-    st.caption(f"Status as of {as_of:%d %B %Y}. Progress: mandatory requirements met, of those due "
+    st.caption(f"Status as of {long_date(as_of, 'en')}. Progress: mandatory requirements met, of those due "
                "up to the stage being worked on. Targets on track: achieved or at least on the "
                "straight line from baseline to target, of targets with data."
                + (" Area since registering: the district's indicators that changed beyond their "

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from indicators.certification.credentials import CE_HOURS_REQUIRED, STATUSES
+from indicators.certification.credentials import CE_HOURS_REQUIRED, RENEWAL_DUE_WITHIN_DAYS, STATUSES
 from indicators.certification.directory import practitioner_directory, projects_without_ap
 from indicators.present import practitioners, tables
+from indicators.present.language import long_date
 from ui import frame
 from ui.data import records_db
 from ui.editor import current_editor, sign_in_box
@@ -59,7 +60,8 @@ def main() -> None:
         "Accredited": st.column_config.DateColumn("Accredited", format="D MMM YYYY"),
         "Expires": st.column_config.DateColumn("Expires", format="D MMM YYYY"),
     })
-    st.caption(f"Status as of {as_of:%d %B %Y}: renewal due within 90 days of the expiry; lapsed after "
+    st.caption(f"Status as of {long_date(as_of, 'en')}: renewal due within {RENEWAL_DUE_WITHIN_DAYS} "
+               "days of the expiry; lapsed after "
                f"it; CE hours earned in the current cycle, of the {CE_HOURS_REQUIRED:g} a renewal "
                "needs. A practitioner who has not agreed to be listed is counted but not named "
                f"(\"{practitioners.NOT_LISTED}\").")

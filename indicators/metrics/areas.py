@@ -35,7 +35,7 @@ from indicators.metrics.crosswalk import MIN_WEIGHT
 from indicators.metrics.engine import VALUE_COLUMNS
 from indicators.metrics.inputs import Inputs
 from indicators.metrics.outcomes import compute_outcome
-from indicators.metrics.registry import INDICATORS
+from indicators.metrics.registry import INDICATORS, Indicator
 
 #: The geography kind of an area's values.
 AREA = "area"
@@ -265,10 +265,10 @@ def _composite(found: tuple[np.ndarray, str, int] | None, weights: Weights,
     return frame.assign(method=method, layer_id=layer_id)
 
 
-def _overlay_share(indicator: object, inputs: Inputs, geoms: np.ndarray,
+def _overlay_share(indicator: Indicator, inputs: Inputs, geoms: np.ndarray,
                    ids: list[str]) -> pd.DataFrame | None:
     """The share of each area inside the overlay category (HOLC grade D), from geometry."""
-    (spec,) = indicator.inputs[0]  # type: ignore[attr-defined]
+    (spec,) = indicator.inputs[0]
     kind, category = spec.split(":")
     overlays = inputs.overlays
     chosen = overlays[(overlays["kind"] == kind) & (overlays["category"] == category)]

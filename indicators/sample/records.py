@@ -199,7 +199,7 @@ def certification_records(districts: list[tuple[str, str]], rng: np.random.Gener
         "reference_date": REFERENCE_DATE.isoformat(),
         "note": "Fictional projects, organisations and people for trying the dashboard. Dates are "
                 "set relative to the reference date; evaluated on it, the portfolio tells the "
-                "story described in indicators/sample_records.py.",
+                "story described in indicators/sample/records.py.",
         "practitioners": practitioners(),
         "projects": [_project(story, names[story.district_id], rng, current) for story in STORIES],
     }
