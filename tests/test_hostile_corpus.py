@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import stat
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -31,7 +33,7 @@ from indicators.ingest.upload import MAX_NAME_CHARS, UploadError, read_upload
 from indicators.store.editor_load import LoadError, load_file
 from tests import toy
 from tests.conftest import PROJECT
-from tests.data.bad.make_corpus import CORPUS, ENTRIES, HERE, HOSTILE_NAMES, LONG_NAME, Entry
+from tests.data.bad.make_corpus import CORPUS, ENTRIES, HERE, HOSTILE_NAMES, LONG_NAME, ZIP_DATE, Entry
 from tests.editors import editor
 
 #: The file each role's corpus file replaces in the toy region's manifest.
@@ -135,6 +137,20 @@ def test_corpus_is_what_the_script_makes() -> None:
     differ = [e.name for e, make in CORPUS
               if not e.name.endswith(".gpkg") and make() != (HERE / e.name).read_bytes()]
     assert not differ, f"{differ} differ from make_corpus.py: run it again and commit the files"
+
+
+def test_corpus_does_not_depend_on_the_day_it_is_made() -> None:
+    """Every .dbf in the zips carries ZIP_DATE, not the day GDAL wrote it (CI runs on other days)."""
+    dated = {}
+    for entry in ENTRIES:
+        if entry.name.endswith(".zip") and zipfile.is_zipfile(HERE / entry.name):
+            with zipfile.ZipFile(HERE / entry.name) as archive:
+                for info in archive.infolist():
+                    if info.filename.endswith(".dbf") and not stat.S_ISLNK(info.external_attr >> 16):
+                        header = archive.read(info)[:4]
+                        dated[f"{entry.name}:{info.filename}"] = (1900 + header[1], header[2], header[3])
+    assert len(dated) >= 10
+    assert set(dated.values()) == {ZIP_DATE[:3]}, dated
 
 
 @pytest.mark.parametrize("entry", ENTRIES, ids=lambda e: e.name)

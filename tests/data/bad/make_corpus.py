@@ -123,7 +123,13 @@ def _shapefile(frame: gpd.GeoDataFrame, stem: str = "tracts") -> dict[str, bytes
     """The parts of a shapefile of ``frame``, by member name."""
     with tempfile.TemporaryDirectory() as tmp:
         frame.to_file(Path(tmp) / f"{stem}.shp", engine="pyogrio")
-        return {p.name: p.read_bytes() for p in sorted(Path(tmp).iterdir())}
+        parts = {p.name: p.read_bytes() for p in sorted(Path(tmp).iterdir())}
+    dbf = parts[f"{stem}.dbf"]
+    # A .dbf header holds the day it was written (bytes 1-3: years since 1900, month, day);
+    # fix it to ZIP_DATE, or the archives would change every day the script runs.
+    year, month, day = ZIP_DATE[:3]
+    parts[f"{stem}.dbf"] = dbf[:1] + bytes((year - 1900, month, day)) + dbf[4:]
+    return parts
 
 
 def _tract_frame() -> gpd.GeoDataFrame:
