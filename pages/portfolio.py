@@ -10,7 +10,6 @@ from indicators.certification import records
 from indicators.metrics.framework import COMMITMENT_NAMES
 from indicators.present import map_layers, map_text, portfolio, progress_charts, project, queries, tables
 from indicators.present.formatting import escape_markdown
-from indicators.present.language import long_date
 from indicators.present.map_layers import Legend
 from ui import frame
 from ui.data import base_map, load, records_db
@@ -85,15 +84,7 @@ def main() -> None:
         "Next deadline": st.column_config.DateColumn("Next deadline", format="D MMM YYYY"),
         "Open": st.column_config.LinkColumn("Open", display_text="Project page"),
     })
-    st.caption(f"Status as of {long_date(as_of, 'en')}. Progress: mandatory requirements met, of those due "
-               "up to the stage being worked on. Targets on track: achieved or at least on the "
-               "straight line from baseline to target, of targets with data."
-               + (" Area since registering: the district's indicators that changed beyond their "
-                  "margin of error (dollars after inflation) from the last survey period before "
-                  "the project registered to the latest, better or worse on each indicator's own "
-                  "terms, and shifts in who lives there (race and ethnicity shares): better "
-                  "numbers with such shifts can mean residents were displaced, not helped. "
-                  "Not proof of the project's effect." if len(periods) > 1 else ""))
+    st.caption(portfolio.caption(as_of, len(periods) > 1))
     st.download_button("Download this table (CSV)", tables.csv_text(shown),
                        file_name=f"portfolio-{as_of}.csv", mime="text/csv")
 

@@ -9,7 +9,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from indicators.certification import records
-from indicators.periods import baseline_period
 from indicators.present import areas, change, map_layers, map_text, progress_charts, project, queries
 from indicators.present.formatting import escape_markdown
 from ui import frame, own_area
@@ -99,13 +98,11 @@ def since_registered(detail: records.ProjectDetail, district: str,
                      area: own_area.OwnArea | None) -> None:
     """The indicators of the project's area (its boundary, else its district) between the
     period the project started from and the latest."""
-    periods = load(queries.periods)
-    year = project.registered_year(detail)
-    start, latest = baseline_period(periods, year), periods[-1]
+    window = project.since_registered_window(detail, load(queries.periods))
+    start, latest = window.start, window.latest
     st.subheader("Since the project registered")
-    if start == latest:
-        st.info(f"The project registered in {year}; the latest survey period, {latest}, is its "
-                "starting point, so there is no later period to compare with yet.")
+    if not window.comparable:
+        st.info(window.no_later_period())
         return
     if area is not None:
         found = own_area.profile(area, latest, start)
@@ -118,18 +115,16 @@ def since_registered(detail: records.ProjectDetail, district: str,
         place = escape_markdown(district)
     table = project.since_registered(detail, moved, start)
     if table.empty:
-        st.info(f"{place} has no indicator in both {start} and {latest}.")
+        st.info(window.nothing_in_both(place))
         return
-    st.write(f"{place} from {start} (the last survey period before the project registered in "
-             f"{year}) to {latest}. Indicators the project has targets for come first.")
+    st.write(window.intro(place))
     st.dataframe(table.drop(columns="In words"), hide_index=True, width="stretch",
                  height=min(38 * len(table) + 40, 460))
     real = table[table["Real change?"].str.startswith("yes")]
     if len(real):
         st.markdown("\n".join(f"- {w}" for w in real["In words"].head(5)))
-    st.caption(change.how_compared(load(queries.changes, "district", start, latest)) +
-               " A change in the district is not proof of the project's effect: many things "
-               "change a neighbourhood.")
+    st.caption(change.how_compared(load(queries.changes, "district", start, latest)) + " "
+               + project.NOT_PROOF)
 
 
 def main() -> None:

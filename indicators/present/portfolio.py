@@ -20,6 +20,7 @@ from indicators.certification.standard import Standard, default_version, get_sta
 from indicators.metrics.registry import BY_ID
 from indicators.periods import baseline_period
 from indicators.present.formatting import escape_markdown
+from indicators.present.language import long_date
 
 #: Colours along the certification path, light to dark (viridis steps, colour-blind safe);
 #: the first is for projects that have not completed Registration yet.
@@ -188,6 +189,22 @@ def area_since_registered(frame: pd.DataFrame, changes: pd.DataFrame,
         who = f"; {shifts} shift{'s' if shifts != 1 else ''} in who lives there" if shifts else ""
         out.append(f"{better} better, {worse} worse{who} ({start} to {latest})")
     return pd.Series(out, index=frame.index)
+
+
+def caption(as_of: date, several_periods: bool) -> str:
+    """How the table's figures are worked out, under the table (the area column only where the
+    region has more than one survey period)."""
+    text = (f"Status as of {long_date(as_of, 'en')}. Progress: mandatory requirements met, of those "
+            "due up to the stage being worked on. Targets on track: achieved or at least on the "
+            "straight line from baseline to target, of targets with data.")
+    if several_periods:
+        text += (" Area since registering: the district's indicators that changed beyond their "
+                 "margin of error (dollars after inflation) from the last survey period before the "
+                 "project registered to the latest, better or worse on each indicator's own terms, "
+                 "and shifts in who lives there (race and ethnicity shares): better numbers with "
+                 "such shifts can mean residents were displaced, not helped. Not proof of the "
+                 "project's effect.")
+    return text
 
 
 def headline(frame: pd.DataFrame) -> dict[str, str]:

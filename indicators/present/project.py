@@ -16,6 +16,7 @@ from shapely.geometry import shape
 from indicators.certification.records import NOT_YET_REGISTERED, ProjectDetail
 from indicators.certification.tracker import CE_HOURS_REQUIRED, CREDENTIAL_MONTHS
 from indicators.metrics.registry import BY_ID
+from indicators.periods import baseline_period
 from indicators.present.change import change_sentence, verdict
 from indicators.present.formatting import escape_markdown, format_change, format_moe, format_value
 
@@ -170,6 +171,53 @@ def team_table(detail: ProjectDetail) -> pd.DataFrame:
 def registered_year(detail: ProjectDetail) -> int:
     """The year the project registered (its baseline year for change over time)."""
     return pd.Timestamp(detail.project["registered_on"]).year
+
+
+@dataclass(frozen=True)
+class SinceRegistered:
+    """The two periods the project's area is compared between, and the words around them."""
+
+    year: int  #: the year the project registered
+    start: str  #: the last survey period before it registered (or the first there is)
+    latest: str  #: the latest survey period
+
+    @property
+    def comparable(self) -> bool:
+        """Whether there is a later period than the starting one."""
+        return self.start != self.latest
+
+    def no_later_period(self) -> str:
+        """What to say when the starting period is the latest."""
+        return (f"The project registered in {self.year}; the latest survey period, {self.latest}, "
+                "is its starting point, so there is no later period to compare with yet.")
+
+    def nothing_in_both(self, place: str) -> str:
+        """What to say when ``place`` (Markdown, escaped) has no indicator in both periods."""
+        return f"{place} has no indicator in both {self.start} and {self.latest}."
+
+    def intro(self, place: str) -> str:
+        """The sentence above the table (``place`` is Markdown, escaped)."""
+        return (f"{place} from {self.start} (the last survey period before the project registered "
+                f"in {self.year}) to {self.latest}. Indicators the project has targets for come first.")
+
+
+#: Said under every "since the project registered" table.
+NOT_PROOF = ("A change in the district is not proof of the project's effect: many things change a "
+             "neighbourhood.")
+
+
+def since_registered_window(detail: ProjectDetail, periods: tuple[str, ...]) -> SinceRegistered:
+    """The periods a project's area is compared between: the last survey period ending before
+    the year it registered (:func:`indicators.periods.baseline_period`) and the latest.
+
+    Examples
+    --------
+    >>> window = SinceRegistered(2019, "2014-2018", "2018-2022")
+    >>> window.comparable, window.intro("NPU V")[:40]
+    (True, 'NPU V from 2014-2018 (the last survey pe')
+    """
+    year = registered_year(detail)
+    return SinceRegistered(year, baseline_period(periods, year), periods[-1])
 
 
 def since_registered(detail: ProjectDetail, changes: pd.DataFrame, period_from: str) -> pd.DataFrame:
