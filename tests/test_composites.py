@@ -89,7 +89,8 @@ def test_svi_reverses_per_capita_income():
 
 
 def svi_context(percent: dict[str, dict[str, float]]) -> Context:
-    variables = {"POV150": ("pov_below_150", "pov_universe"), "AGE65": ("pop_over64", None),
+    variables = {"POV150": ("pov_below_150", "pov_universe"), "UNEMP": ("unemployed", "labor_force"),
+                 "AGE65": ("pop_over64", None),
                  "MINRTY": ("pop_poc", None), "NOVEH": ("hh_no_vehicle", "households")}
     counts: dict[str, dict[str, float]] = {}
     for name, (num, den) in variables.items():
@@ -120,6 +121,51 @@ def test_svi_needs_four_of_cdcs_variables():
     result = svi.INDEX.unit_index(svi_context(three))
     assert result == Unavailable("not available for this region: fewer than 4 of CDC's SVI variables")
     assert svi.MIN_VARIABLES == 4
+
+
+#: The same city with a second socioeconomic variable, so that a theme sums two ranks:
+#:   UNEMP   A 8   B 2   C 6   D 4   E 12  F 10  ->  EPL  B 0  D .2  C .4  A .6  F .8  E 1
+SVI_THEMES_PERCENT = {**SVI_PERCENT, "UNEMP": {"A": 8, "B": 2, "C": 6, "D": 4, "E": 12, "F": 10}}
+#: Each theme's sum of ranks (SPL) ranked among the units (ties share the lowest rank):
+#:   THEME1 = POV150 + UNEMP:  A .6  B .2  C .8  D .8  E 1.8  F 1.8  ->  B 0, A .2, C D .4, E F .8
+#:   THEME2 = AGE65, THEME3 = MINRTY, THEME4 = NOVEH: one variable each, so the EPL above.
+#: SPL_THEMES = the sum of the five EPL:  A 2.4  B 1.6  C 1.6  D 2.2  E 4.0  F 3.0
+#:   -> B C 0, D .4, A .6, F .8, E 1.
+SVI_THEMES_EXPECTED = {
+    "THEME1": {"A": 0.2, "B": 0.0, "C": 0.4, "D": 0.4, "E": 0.8, "F": 0.8},
+    "THEME2": {"A": 1.0, "B": 0.8, "C": 0.6, "D": 0.4, "E": 0.2, "F": 0.0},
+    "THEME3": {"A": 0.8, "B": 0.2, "C": 0.0, "D": 0.4, "E": 1.0, "F": 0.4},
+    "THEME4": {"A": 0.0, "B": 0.4, "C": 0.2, "D": 0.6, "E": 1.0, "F": 0.8},
+}
+#: West: (A 1000 x RPL + D 800 x RPL + B/2 1000 x RPL + E/2 600 x RPL) / 3400;
+#: East: (C 1500 x RPL + F 500 x RPL + B/2 1000 x RPL + E/2 600 x RPL) / 3600.
+SVI_THEME_DISTRICTS = {
+    "svi_socioeconomic": (1000 * .2 + 800 * .4 + 1000 * 0 + 600 * .8, 1500 * .4 + 500 * .8 + 0 + 600 * .8),
+    "svi_household": (1000 * 1 + 800 * .4 + 1000 * .8 + 600 * .2, 1500 * .6 + 0 + 1000 * .8 + 600 * .2),
+    "svi_minority": (1000 * .8 + 800 * .4 + 1000 * .2 + 600 * 1, 0 + 500 * .4 + 1000 * .2 + 600 * 1),
+    "svi_housing_transport": (0 + 800 * .6 + 1000 * .4 + 600 * 1, 1500 * .2 + 500 * .8 + 1000 * .4 + 600 * 1),
+}
+
+
+def test_svi_theme_ranks_by_hand():
+    out = svi.svi(pd.DataFrame(SVI_THEMES_PERCENT, index=NAMES))
+    for theme, expected in SVI_THEMES_EXPECTED.items():
+        assert out[f"RPL_{theme}"].to_dict() == expected, theme
+    assert out["SPL_THEME1"].to_dict() == {"A": 0.6, "B": 0.2, "C": 0.8, "D": 0.8, "E": 1.8, "F": 1.8}
+    assert out["RPL_THEMES"].to_dict() == {"A": 0.6, "B": 0.0, "C": 0.0, "D": 0.4, "E": 1.0, "F": 0.8}
+
+
+@pytest.mark.parametrize("theme", sorted(SVI_THEMES_EXPECTED))
+def test_each_svi_theme_composite_and_its_districts(theme: str):
+    context = svi_context(SVI_THEMES_PERCENT)
+    result = svi.THEME_INDEXES[theme].unit_index(context)
+    assert isinstance(result, UnitIndex)
+    assert result.values.tolist() == [SVI_THEMES_EXPECTED[theme][n] for n in NAMES]
+    assert result.detail == "variables used: POV150, UNEMP, AGE65, MINRTY, NOVEH"
+    indicator = next(i for i in BY_ID.values() if i.index is svi.THEME_INDEXES[theme])
+    west, east = SVI_THEME_DISTRICTS[indicator.id]
+    assert districts(indicator.id, context) == {"west": pytest.approx(west / 3400),
+                                                "east": pytest.approx(east / 3600)}
 
 
 # --- EJScreen-style -----------------------------------------------------------------------------
@@ -210,6 +256,63 @@ def test_cejst_needs_low_income():
     no_income = {k: v for k, v in CEJST_PCT.items() if k != "poverty_200"}
     result = cejst.INDEX.unit_index(cejst_context(no_income))
     assert isinstance(result, Unavailable) and "low income" in result.reason
+
+
+#: The workforce criteria need a high burden and low high-school attainment, not low income:
+#:   unemployment  A .1   B .95  C .1   D .93  E .91  F .95     (percentiles)
+#:   less than HS  A .05  B .12  C .30  D .10  E .20  F .08     (shares; the bar is .10)
+#:   low income    A .55  B .10  C .90  D .20  E .30  F .90     (percentiles)
+#: -> B, D (at the bar) and E meet it; F has too few adults without a diploma; C and A are not
+#: burdened. A's neighbours (B, D, E) are all flagged and its low income .55 >= .50, so the
+#: neighbours rule flags A; C's and F's neighbours include an unflagged tract (F, C).
+WORKFORCE_PCT = {"unemployment": {"A": 0.1, "B": 0.95, "C": 0.1, "D": 0.93, "E": 0.91, "F": 0.95},
+                 "poverty_200": {"A": 0.55, "B": 0.10, "C": 0.90, "D": 0.20, "E": 0.30, "F": 0.90}}
+LESS_HS = {"A": 0.05, "B": 0.12, "C": 0.30, "D": 0.10, "E": 0.20, "F": 0.08}
+
+
+def workforce_context() -> Context:
+    return Context(toy_inputs({}), {"less_than_hs": by_unit(LESS_HS)},
+                   pd.DataFrame({k: by_unit(v) for k, v in WORKFORCE_PCT.items()}))
+
+
+def test_cejst_workforce_criterion_and_the_neighbours_rule():
+    table = cejst.unit_burdens(workforce_context())
+    assert table["burdens"].tolist() == ["", "unemployment", "", "unemployment", "unemployment", ""]
+    assert table["categories"].tolist() == ["", "Workforce development", "",
+                                            "Workforce development", "Workforce development", ""]
+    assert table["by_neighbours"].tolist() == [True, False, False, False, False, False]
+    assert table["flagged"].tolist() == [True, True, False, True, True, False]
+    assert cejst.BY_INDICATOR["unemployment"].condition == cejst.LOW_HS_CONDITION
+    assert (cejst.LOW_HS_SHARE, cejst.NEIGHBOUR_LOW_INCOME_PERCENTILE) == (0.10, 0.50)
+    # West: A, D, B/2 and E/2 are all flagged: 3400 / 3400; East: B/2 and E/2, 1600 / 3600.
+    got = districts("burdened_share", workforce_context())
+    assert got == {"west": pytest.approx(1.0), "east": pytest.approx(1600 / 3600)}
+
+
+def test_the_neighbours_rule_needs_low_income_too():
+    # A as above but with low income .49: surrounded by flagged tracts, yet not flagged.
+    pct = {**WORKFORCE_PCT, "poverty_200": {**WORKFORCE_PCT["poverty_200"], "A": 0.49}}
+    context = Context(toy_inputs({}), {"less_than_hs": by_unit(LESS_HS)},
+                      pd.DataFrame({k: by_unit(v) for k, v in pct.items()}))
+    assert cejst.unit_burdens(context)["flagged"].tolist() == [False, True, False, True, True, False]
+
+
+#: Lead paint counts only where homes are not expensive (median home value at or below .90):
+#:   lead paint   A .95  B .95  C .95  others .1
+#:   low income   A .70  B .70  C .50  others .9
+#:   home value   A .50  B .95  C .50  others .5
+#: -> A meets it; B's homes are too valuable; C is not low income. No one is surrounded.
+LEAD_PCT = {"lead_paint": {"A": 0.95, "B": 0.95, "C": 0.95, "D": 0.1, "E": 0.1, "F": 0.1},
+            "poverty_200": {"A": 0.70, "B": 0.70, "C": 0.50, "D": 0.9, "E": 0.9, "F": 0.9},
+            "median_home_value": {"A": 0.50, "B": 0.95, "C": 0.50, "D": 0.5, "E": 0.5, "F": 0.5}}
+
+
+def test_cejst_lead_paint_needs_modest_home_values():
+    table = cejst.unit_burdens(cejst_context(LEAD_PCT))
+    assert table["burdens"].tolist() == ["lead_paint", "", "", "", "", ""]
+    assert table["categories"].tolist() == ["Housing", "", "", "", "", ""]
+    assert table["flagged"].tolist() == [True, False, False, False, False, False]
+    assert cejst.HOME_VALUE_PERCENTILE == 0.90
 
 
 def test_every_composite_is_named_in_its_registry_entry():
