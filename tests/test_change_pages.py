@@ -150,6 +150,36 @@ def test_an_editor_takes_a_periods_value_as_an_observation(app, sample_db: Path)
     assert log.iloc[0]["actor"] == EDITOR_ACCOUNT.audit_name and log.iloc[0]["action"] == "add observation"
 
 
+def test_an_editor_takes_a_periods_value_as_a_targets_baseline(app, sample_db: Path):
+    at = app("project", {"project": "Downtown Renewal Alliance"}, editor=True)
+    assert_clean(at)
+    next(s for s in at.selectbox if s.label == "Dashboard indicator (optional)").set_value("poverty")
+    baseline = next(s for s in at.selectbox if s.label == "Baseline from the dashboard (optional)")
+    assert baseline.options == ["(type the baseline below)", "the district's value in 2014-2018",
+                                "the district's value in 2019-2023"]
+    baseline.set_value("2014-2018")
+    next(t for t in at.text_input if t.label == "Indicator name (as in the Targets Template)") \
+        .set_value("Poverty rate")
+    next(n for n in at.number_input if n.label == "Target").set_value(10.0)
+    next(b for b in at.button if b.label == "Add target").click().run()
+    assert_clean(at)
+    assert "Saved to targets" in "\n".join(s.value for s in at.success)
+    with duckdb.connect(str(sample_db), read_only=True) as con:
+        value = con.execute("SELECT value FROM indicator_values WHERE period = '2014-2018' AND "
+                            "geo_kind = 'district' AND geo_id = 'downtown' AND indicator_id = "
+                            "'poverty'").fetchone()[0]
+    detail = records.project_detail("downtown-renewal", date.today(), app.cert_db)
+    added = detail.targets[detail.targets["indicator"] == "Poverty rate"]
+    assert len(added) == 1
+    row = added.iloc[0]
+    assert row["indicator_id"] == "poverty" and row["baseline_year"] == 2018
+    assert row["baseline"] == pytest.approx(in_target_unit("poverty", value, "%"))
+    assert row["baseline"] == pytest.approx(100 * value)  # a share, in the target's percent
+    assert "Poverty" in row["data_source"] and "Downtown, 2014-2018" in row["data_source"]
+    log = records.audit_log("downtown-renewal", db=app.cert_db)
+    assert log.iloc[0]["actor"] == EDITOR_ACCOUNT.audit_name and log.iloc[0]["action"] == "add target"
+
+
 @pytest.mark.realdata
 @pytest.mark.parametrize("page", list(PAGES))
 def test_every_page_renders_on_three_atlanta_periods(page: str, atlanta_periods_db: Path, app_env):
