@@ -20,6 +20,7 @@ from indicators import periods
 from indicators.ingest.manifest import load_manifest
 from indicators.ingest.region import read_region
 from indicators.metrics import change, dollars
+from indicators.problems import InputError
 from indicators.sample.manifest import CURRENT_MANIFEST
 from indicators.store.build import CHECKS, build
 from indicators.store.compare import compare_databases
@@ -54,6 +55,107 @@ def test_periods_are_ordered_by_their_last_year(tmp_path: Path):
     assert manifest.units_of("2014-2018").path.name == "tracts_2010.geojson"
     assert [layer.path.name for layer in manifest.of_period("2014-2018")] == [
         "tracts_2010.geojson", "acs_2018.csv", "districts.geojson"]
+
+
+#: A toy region whose two periods share the 2010 tracts, fed by one UDP-style file holding both
+#: periods in its own columns (``_12`` and ``_18``).
+UDP_MANIFEST = """
+[region]
+name = "Toy Town, one file for two periods"
+
+[[layer]]
+role = "units"
+period = "2008-2012"
+path = "tracts_2010.geojson"
+key = "GEOID"
+level = "tract"
+
+[[layer]]
+role = "units"
+period = "2014-2018"
+path = "tracts_2010.geojson"
+key = "GEOID"
+level = "tract"
+
+[[layer]]
+role = "census"
+path = "udp.csv"
+profile = "udp_census"
+title = "UDP summary"
+
+[[layer]]
+role = "districts"
+path = "districts.geojson"
+name = "NAME"
+"""
+
+
+def udp_region(folder: Path, manifest: str = UDP_MANIFEST) -> tuple[Path, pd.DataFrame]:
+    """The toy region with :data:`UDP_MANIFEST`, and the rents its file gives each tract."""
+    toy.write_periods_region(folder)
+    geoids = list(toy.ACS_2018_ROWS)
+    rents = pd.DataFrame({"FIPS": geoids, "pop_18": [1000] * len(geoids), "hh_18": [400] * len(geoids),
+                          "mrent_12": [800 + 10 * i for i in range(len(geoids))],
+                          "mrent_12_se": [50] * len(geoids),
+                          "mrent_18": [1000 + 40 * i for i in range(len(geoids))],
+                          "mrent_18_se": [60] * len(geoids)})
+    rents.to_csv(folder / "udp.csv", index=False)
+    (folder / "manifest.toml").write_text(manifest)
+    return folder, rents.set_index("FIPS")
+
+
+def test_one_file_holding_two_periods_feeds_both(tmp_path: Path):
+    region, rents = udp_region(tmp_path / "region")
+    manifest = load_manifest(region)
+    census = manifest.of_role("census")
+    assert [(c.index, c.entry, c.period, c.profile, c.title, c.vintage) for c in census] == [
+        (3, 3, "2008-2012", "udp_census_2012", "UDP summary (ACS 2008-2012 columns)", "ACS 2008-2012"),
+        (5, 3, "2014-2018", "udp_census_2018", "UDP summary (ACS 2014-2018 columns)", "ACS 2014-2018")]
+    assert {c.where for c in census} == {"layer 3"}
+    out = region / "indicators.duckdb"
+    build(region, out)
+    with duckdb.connect(str(out), read_only=True) as con:
+        got = con.execute("SELECT period, geo_id, value, moe FROM indicator_values WHERE "
+                          "geo_kind = 'unit' AND indicator_id = 'median_rent'").df()
+        layers = con.execute("SELECT layer_id, title FROM layers WHERE role = 'census' "
+                             "ORDER BY layer_id").fetchall()
+        rise = con.execute("SELECT count(*) FROM changes WHERE geo_kind = 'unit' AND "
+                           "indicator_id = 'median_rent' AND change > 0").fetchone()[0]
+    assert layers == [(3, "UDP summary (ACS 2008-2012 columns)"), (5, "UDP summary (ACS 2014-2018 columns)")]
+    for period, column in (("2008-2012", "mrent_12"), ("2014-2018", "mrent_18")):
+        mine = got[got["period"] == period].set_index("geo_id")
+        assert mine["value"].to_dict() == rents[column].astype(float).to_dict()
+        assert (mine["moe"] == rents[f"{column}_se"].iloc[0]).all()
+    assert rise == len(rents)  # every tract's rent rose 200 dollars or more
+
+
+@pytest.mark.parametrize(("edit", "problem"), [
+    (('profile = "udp_census"', 'profile = "udp_census"\nperiod = "2014-2018"'),
+     "profile 'udp_census' feeds the periods 2008-2012, 2014-2018 from one file, so its layer takes "
+     "no `period`"),
+    (('period = "2008-2012"', 'period = "2019-2023"'), None),
+])
+def test_a_file_of_two_periods_is_refused_or_feeds_those_named(tmp_path: Path, edit, problem):
+    region, _ = udp_region(tmp_path / "region", UDP_MANIFEST.replace(*edit))
+    if problem is not None:
+        with pytest.raises(InputError) as raised:
+            load_manifest(region)
+        assert problem in str(raised.value)
+        return
+    # Only 2014-2018 is named of the file's periods: one layer, read by its _18 columns.
+    census = load_manifest(region).of_role("census")
+    assert [(c.period, c.profile) for c in census] == [("2014-2018", "udp_census_2018")]
+
+
+def test_a_file_of_two_periods_in_a_manifest_naming_none(tmp_path: Path):
+    one = "\n".join(line for line in UDP_MANIFEST.splitlines() if not line.startswith("period"))
+    region, _ = udp_region(tmp_path / "region", one)
+    with pytest.raises(InputError) as raised:
+        load_manifest(region)
+    assert "profile 'udp_census' feeds the periods 2008-2012, 2014-2018 from one file, but this " \
+           "manifest names none of them" in str(raised.value)
+    assert 'read one period: profile = "udp_census_2012" with period = "2008-2012", or profile = ' \
+           '"udp_census_2018" with period = "2014-2018"' in str(raised.value)
 
 
 def test_a_manifest_naming_no_period_builds_as_one_period_of_a_two_period_one(tmp_path: Path):

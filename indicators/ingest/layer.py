@@ -44,6 +44,14 @@ class Layer:
     #: changed since is reported when the region is built.
     downloaded: str = ""
     sha256: str = ""
+    #: The manifest's ``[[layer]]`` number this layer was written as, where it differs from
+    #: ``index`` (a file holding several periods becomes one layer per period).
+    entry: int = 0
+
+    @property
+    def where(self) -> str:
+        """Where the layer is in the manifest, for messages ("layer 3")."""
+        return f"layer {self.entry or self.index}"
 
     @property
     def label(self) -> str:

@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from indicators.ingest.layer import Layer
-from indicators.ingest.profiles import PROFILES, profiles_for_role
+from indicators.ingest.profiles import PERIOD_PROFILES, PROFILES, TABLE_PROFILES, profiles_for_role
 from indicators.periods import last_year, ordered
 from indicators.problems import InputError, Problems
 
@@ -150,10 +150,10 @@ def _parse(path: Path, data: dict[str, Any], problems: Problems) -> Manifest:
         problems.error(MANIFEST_NAME, "no [[layer]] tables", "add at least a units, a census and "
                        "a districts layer.")
         raw_layers = []
-    layers = tuple(
+    layers = _one_layer_per_period(tuple(
         layer for i, raw in enumerate(raw_layers, start=1)
         if (layer := _parse_layer(path.parent, i, raw, problems)) is not None
-    )
+    ), len(raw_layers), problems)
     _check_roles(layers, problems)
     return Manifest(
         path=path,
@@ -253,6 +253,42 @@ def _parse_layer(folder: Path, index: int, raw: Any, problems: Problems) -> Laye
     )
 
 
+def _one_layer_per_period(layers: tuple[Layer, ...], entries: int,
+                          problems: Problems) -> tuple[Layer, ...]:
+    """A layer whose file holds several periods (a profile of :data:`PERIOD_PROFILES`) becomes
+    one layer for each of those periods the manifest names, read by that period's profile. The
+    first keeps the manifest's number; the others are numbered after the manifest's last layer,
+    so layer ids stay unique."""
+    named = {layer.period for layer in layers if layer.period and layer.profile not in PERIOD_PROFILES}
+    out, extra = [], entries
+    for layer in layers:
+        by_period = PERIOD_PROFILES.get(layer.profile or "")
+        if by_period is None:
+            out.append(layer)
+            continue
+        feeds = f"profile {layer.profile!r} feeds the periods {', '.join(by_period)} from one file"
+        if layer.period:
+            problems.error(MANIFEST_NAME, f"{feeds}, so its layer takes no `period`",
+                           "remove `period` from this layer: each period is read from its own "
+                           "columns.", layer.where)
+            continue
+        wanted = [period for period in by_period if period in named]
+        if not wanted:
+            one = ", or ".join(f'profile = "{p}" with period = "{t}"' for t, p in by_period.items())
+            problems.error(MANIFEST_NAME, f"{feeds}, but this manifest names none of them",
+                           f"give each units layer its `period`, or read one period: {one}.",
+                           layer.where)
+            continue
+        for n, period in enumerate(wanted):
+            extra += n > 0
+            profile = by_period[period]
+            out.append(replace(layer, index=layer.index if n == 0 else extra, entry=layer.index,
+                               profile=profile, period=period, vintage=f"ACS {period}",
+                               title=f"{layer.title} (ACS {period} columns)" if layer.title
+                               else TABLE_PROFILES[profile].title))
+    return tuple(out)
+
+
 def _opt(raw: dict[str, Any], key: str) -> str | None:
     value = raw.get(key)
     return None if value is None else str(value)
@@ -314,7 +350,7 @@ def _check_periods(layers: tuple[Layer, ...], problems: Problems) -> list[str]:
                            "change between censuses; two periods on the same tracts name the same "
                            "file twice).", f"period {label}")
     for layer in layers:
-        where = f"layer {layer.index}"
+        where = layer.where
         if layer.role in PERIOD_ROLES and not layer.period:
             problems.error(MANIFEST_NAME, f"this {layer.role} layer has no period, while the "
                            f"manifest names periods ({', '.join(named)})",

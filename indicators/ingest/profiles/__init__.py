@@ -9,6 +9,7 @@ cdc_svi_2018       CDC/ATSDR Social Vulnerability Index 2018 tract CSV (``E_*``/
 cdc_svi_2022       CDC/ATSDR Social Vulnerability Index 2022 tract CSV
 udp_census_2018    Urban Displacement Project census summary (``pop_18``, ``I_10000_18`` ...)
 udp_census_2012    the same file's ACS 2008-2012 columns (``mrent_12``, ``mhval_12``)
+udp_census         the same file, both periods: one layer per period (:data:`PERIOD_PROFILES`)
 ejscreen           EPA EJScreen CSV, versions 2.2 and 2.3 (block group ``ID`` or tract
                    ``GEOID``), and tract subsets using lower-case names (``pm25``, ``diesel_pm``)
 cdc_places         CDC PLACES tract CSV, long (``MeasureId``/``Data_Value``) or one measure
@@ -30,7 +31,7 @@ from indicators.ingest.profiles.census import (
 from indicators.ingest.profiles.environment import CDC_PLACES, CEJST, EJSCREEN, GENERIC
 from indicators.ingest.tabular import Profile
 
-__all__ = ["GEOMETRY_PROFILES", "PROFILES", "TABLE_PROFILES", "profiles_for_role"]
+__all__ = ["GEOMETRY_PROFILES", "PERIOD_PROFILES", "PROFILES", "TABLE_PROFILES", "profiles_for_role"]
 
 #: Profiles for tabular layers, by name.
 TABLE_PROFILES: dict[str, Profile] = {
@@ -39,7 +40,13 @@ TABLE_PROFILES: dict[str, Profile] = {
 }
 #: Profiles for geometry layers (read by :mod:`indicators.ingest.geography`).
 GEOMETRY_PROFILES = {"holc": ("overlay",)}
-PROFILES = {**{n: p.roles for n, p in TABLE_PROFILES.items()}, **GEOMETRY_PROFILES}
+#: Files that hold several periods in their own columns: a layer naming one of these profiles
+#: (and no ``period``) feeds each period, read by that period's profile (period -> profile).
+PERIOD_PROFILES: dict[str, dict[str, str]] = {
+    "udp_census": {"2008-2012": UDP_CENSUS_2012.name, "2014-2018": UDP_CENSUS_2018.name},
+}
+PROFILES = {**{n: p.roles for n, p in TABLE_PROFILES.items()}, **GEOMETRY_PROFILES,
+            **{n: TABLE_PROFILES[next(iter(by.values()))].roles for n, by in PERIOD_PROFILES.items()}}
 
 
 def profiles_for_role(role: str) -> list[str]:

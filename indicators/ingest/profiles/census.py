@@ -248,7 +248,7 @@ UDP_CENSUS_2018 = Profile(
 )
 
 #: The same file's ACS 2008-2012 columns (``_12``): the file holds two periods, and a manifest
-#: names it twice, once with each profile and period.
+#: layer with the ``udp_census`` profile feeds both (``profiles.PERIOD_PROFILES``).
 UDP_CENSUS_2012 = Profile(
     name="udp_census_2012",
     title="Urban Displacement Project census summary (ACS 2008-2012 columns)",
