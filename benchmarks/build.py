@@ -26,6 +26,9 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from indicators.ingest.profiles import PERIOD_PROFILES  # noqa: E402 (after the path is set)
+
 REGIONS = {
     "sample": ROOT / "data" / "sample",
     "atlanta_2010": ROOT / "tests" / "regions" / "atlanta_2010",
@@ -70,12 +73,20 @@ def run(mode: str, region: Path, out: Path) -> dict[str, float]:
 
 def cut_manifest(source: Path, periods: tuple[str, ...], out: Path) -> Path:
     """A copy of a manifest keeping only the layers of ``periods`` (and those of every period),
-    with absolute paths; a single period loses its ``period`` keys (a one-period region)."""
+    with absolute paths; a single period loses its ``period`` keys (a one-period region), and a
+    file of several periods is read by that period's profile."""
     raw = tomllib.loads((source / "manifest.toml").read_text())
     lines = ["[region]", *(f"{k} = {json.dumps(v)}" for k, v in raw["region"].items())]
     for layer in raw["layer"]:
         if layer.get("period", "") not in ("", *periods):
             continue
+        by_period = PERIOD_PROFILES.get(layer.get("profile", ""))
+        if by_period is not None:  # one file of several periods: keep the periods kept
+            kept = [p for p in periods if p in by_period]
+            if not kept:
+                continue
+            if len(periods) == 1:
+                layer = {**layer, "profile": by_period[kept[0]]}
         lines.append("\n[[layer]]")
         for key, value in layer.items():
             if key == "period" and len(periods) == 1:
