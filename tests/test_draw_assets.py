@@ -34,7 +34,7 @@ import folium
 import folium.elements
 import pytest
 
-from indicators.present import map_layers, maps, vendor
+from indicators.present import map_layers, map_views, maps, vendor
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser
@@ -429,3 +429,45 @@ def test_a_polygon_is_drawn_by_mouse_offline(served: tuple[str, Path], browser: 
     assert len(ring) == 5 and ring[0] == ring[-1]
     minx, miny, maxx, maxy = BOUNDS
     assert all(minx < lon < maxx and miny < lat < maxy for lon, lat in ring)
+
+
+@pytest.mark.browser
+@needs_fetched
+def test_a_map_drawn_before_it_has_a_size_is_fitted_once_it_has_one(served: tuple[str, Path],
+                                                                    browser: Browser):
+    """Leaflet's fitBounds on a map smaller than its padding throws "Invalid LatLng object: (NaN,
+    NaN)" (seen when the page was redrawn in another language while the map's frame was still
+    being laid out): the view waits for the map's size, then fits."""
+    base, root = served
+    maps.install_static_assets(root / "app" / "static")
+    fmap = maps.offline_map((-84.60, 33.60, -84.20, 33.90))  # the region: 0.4 degrees wide
+    group = folium.FeatureGroup(name="view")
+    view = (-84.40, 33.74, -84.38, 33.76)  # the district: 0.02 degrees
+    map_views.FitView(view).add_to(group)
+    group.add_to(fmap)
+    map_var = fmap.get_name()
+    html = fmap.get_root().render()
+    # The map's box has no size when its script runs, as in a frame not laid out yet.
+    html = html.replace("</head>", f"<style>#{map_var} {{ width: 0 !important; height: 0 !important; }}"
+                                   "</style></head>", 1)
+    (root / "map.html").write_text(html)
+    errors: list[str] = []
+    context = browser.new_context(viewport={"width": 1000, "height": 700})
+    try:
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(f"uncaught error: {e}"))
+        page.goto(f"{base}/map.html")
+        page.wait_for_function(f"() => typeof {map_var} !== 'undefined'")
+        page.wait_for_timeout(300)
+        assert errors == []
+        page.evaluate(f"() => {{ const box = {map_var}.getContainer();"
+                      "box.style.setProperty('width', '600px', 'important');"
+                      "box.style.setProperty('height', '400px', 'important'); }")
+        page.wait_for_function(f"() => {map_var}.getBounds().contains([[{view[1]}, {view[0]}], "
+                               f"[{view[3]}, {view[2]}]]) && {map_var}.getZoom() >= 13")
+        assert errors == []
+        shown = page.evaluate(f"() => {map_var}.getBounds().toBBoxString()").split(",")
+        west, south, east, north = (float(v) for v in shown)
+        assert east - west < 0.1  # fitted to the district, not showing the whole region
+    finally:
+        context.close()

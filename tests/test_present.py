@@ -110,7 +110,8 @@ def test_the_chosen_district_is_outlined_and_fitted():
     group = map_layers.districts_layer(data, "east", fit_to=maps.view_bounds((1.0, 0.0, 2.0, 1.0), 0.1))
     script = rendered(group)
     # Leaflet takes [[south, west], [north, east]]: the district grown by 10 % on each side.
-    assert "map_div.fitBounds(" in script and "[[-0.1, 0.9], [1.1, 2.1]]" in script
+    assert '})(map_div, [[-0.1, 0.9], [1.1, 2.1]], {"padding": [8, 8]});' in script
+    assert "map.fitBounds(bounds, options)" in script and "new ResizeObserver(" in script
     layer = group._children[next(iter(group._children))]
     styles = {f["properties"]["district_id"]: layer.style_function(f) for f in data["features"]}
     assert styles["east"]["color"] == map_layers.SELECTED_COLOUR and styles["east"]["weight"] == 4.5

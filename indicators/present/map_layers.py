@@ -23,8 +23,8 @@ from indicators.present.classes import class_of, quantile_bins
 from indicators.present.formatting import ordinal
 from indicators.present.language import t
 from indicators.present.map_text import change_text, in_sentence, moe_text, value_text
-from indicators.present.map_views import MapData
-from indicators.present.maps import FitView, safe_text, view_bounds
+from indicators.present.map_views import FitView, MapData
+from indicators.present.maps import safe_text, view_bounds
 
 #: Colour-blind-safe sequential palettes, light to dark: ColorBrewer's 5-class YlOrRd (dark =
 #: worse) and PuBu (neutral shares: dark = more), exactly as colorbrewer2.org lists them (and

@@ -2,7 +2,8 @@
 units, districts and HOLC zones (:class:`MapData`), with the detail the view's size calls for.
 
 :func:`indicators.present.queries.map_data` selects the shapes (all of a small region's, or those
-around a district or area of a national one); this module turns them into what the maps draw.
+around a district or area of a national one); this module turns them into what the maps draw,
+and :class:`FitView` fits a map to its view in the browser.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import shapely
+from folium.map import FitBounds
+from folium.template import Template
 
 from indicators.present.maps import COORD_DECIMALS, light_geojson, safe_text
 
@@ -134,3 +137,53 @@ def outlines_geojson(frame: gpd.GeoDataFrame, tolerance_m: float, decimals: int,
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "properties": {"district_id": "", "name": safe_text(name)},
          "geometry": json.loads(shapely.to_geojson(lines))}]}
+
+
+class FitView(FitBounds):
+    """Fit the map to ``bounds`` whenever the layer holding this element is drawn.
+
+    folium's own ``FitBounds`` belongs to the map, so changing its bounds changes the map's
+    script and streamlit-folium draws the whole map again; held by a feature group instead, it
+    travels with the layers (``feature_group_to_add``), which the browser swaps in place. Leaflet
+    fits to the map's real size in the browser, at any screen width.
+
+    A map drawn while it has no size yet (its frame still being laid out, as when the page is
+    redrawn in another language) is fitted once it has one: Leaflet's ``fitBounds`` on a map
+    smaller than its padding computes a NaN centre and throws "Invalid LatLng object: (NaN,
+    NaN)" (Leaflet/Leaflet#9632), so the script waits for the container's size
+    (``ResizeObserver``) and only then fits.
+
+    Parameters
+    ----------
+    bounds : (minx, miny, maxx, maxy)
+        Longitude/latitude extent.
+    padding_px : int, default 8
+        Space kept free inside each edge of the map.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+            (function (map, bounds, options) {
+                const box = map.getContainer();
+                const pad = options.padding || [0, 0];
+                const sized = () => box.clientWidth > 2 * pad[0] && box.clientHeight > 2 * pad[1];
+                const fit = () => { map.invalidateSize(false); map.fitBounds(bounds, options); };
+                if (sized()) {
+                    fit();
+                    return;
+                }
+                const watch = new ResizeObserver(() => {
+                    if (sized()) {
+                        watch.disconnect();
+                        fit();
+                    }
+                });
+                watch.observe(box);
+            })({{ this._parent._parent.get_name() }}, {{ this.bounds|tojson }}, {{ this.options|tojson }});
+        {% endmacro %}
+        """)
+
+    def __init__(self, bounds: tuple[float, float, float, float], padding_px: int = 8):
+        minx, miny, maxx, maxy = bounds
+        super().__init__([[miny, minx], [maxy, maxx]], padding=(padding_px, padding_px))
+        self._name = "FitView"

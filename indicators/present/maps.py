@@ -31,7 +31,6 @@ import numpy as np
 import shapely
 import xstatic.pkg.jquery
 import xstatic.pkg.leaflet
-from folium.map import FitBounds
 from folium.template import Template
 
 from indicators.config import PROJECT_ROOT
@@ -340,37 +339,6 @@ def view_bounds(bounds: tuple[float, float, float, float],
     minx, miny, maxx, maxy = bounds
     dx, dy = (maxx - minx) * margin, (maxy - miny) * margin
     return (minx - dx, miny - dy, maxx + dx, maxy + dy)
-
-
-class FitView(FitBounds):
-    """Fit the map to ``bounds`` whenever the layer holding this element is drawn.
-
-    folium's own ``FitBounds`` belongs to the map, so changing its bounds changes the map's
-    script and streamlit-folium draws the whole map again; held by a feature group instead, it
-    travels with the layers (``feature_group_to_add``), which the browser swaps in place. Leaflet
-    fits to the map's real size in the browser, at any screen width.
-
-    Parameters
-    ----------
-    bounds : (minx, miny, maxx, maxy)
-        Longitude/latitude extent.
-    padding_px : int, default 8
-        Space kept free inside each edge of the map.
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-            {{ this._parent._parent.get_name() }}.fitBounds(
-                {{ this.bounds|tojson }},
-                {{ this.options|tojson }}
-            );
-        {% endmacro %}
-        """)
-
-    def __init__(self, bounds: tuple[float, float, float, float], padding_px: int = 8):
-        minx, miny, maxx, maxy = bounds
-        super().__init__([[miny, minx], [maxy, maxx]], padding=(padding_px, padding_px))
-        self._name = "FitView"
 
 
 class KeyboardStops(folium.MacroElement):
