@@ -24,6 +24,7 @@ from indicators.present import (
     portfolio,
     profile,
     progress_charts,
+    project,
     tables,
 )
 
@@ -367,3 +368,10 @@ def test_queries_select_what_a_page_draws(sample_db):  # noqa: ANN001
             queries.download_table(con, "meta; DROP TABLE units")
         with pytest.raises(ValueError, match="unknown geography kind"):
             queries.values(con, "county")
+
+
+def test_a_targets_caption_writes_its_numbers_as_a_person_would():
+    target = pd.Series({"baseline": 56441.0, "baseline_year": 2023, "target": 67435.0,
+                        "target_year": 2033, "direction": "increase", "indicator_id": None})
+    assert project.target_caption(target, pd.DataFrame(), pd.DataFrame()) == (
+        "Baseline 56,441 (2023) → target 67,435 (2033), increase.")

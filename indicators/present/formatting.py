@@ -111,6 +111,19 @@ def format_moe(indicator: Indicator, moe: float | None, lang: str = "en") -> str
     return number_text(text, lang)
 
 
+def plain_number(value: float) -> str:
+    """A number as a person types it: thousands separated, no trailing zeros (a target's
+    baseline and goal, in whatever unit the project recorded them).
+
+    Examples
+    --------
+    >>> plain_number(56441.0), plain_number(18.4), plain_number(1234567.0), plain_number(0.125)
+    ('56,441', '18.4', '1,234,567', '0.125')
+    """
+    text = f"{value:,.3f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def ordinal(n: int) -> str:
     """1 -> '1st', 22 -> '22nd', 83 -> '83rd', 11 -> '11th'."""
     suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")

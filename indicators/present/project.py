@@ -18,7 +18,13 @@ from indicators.certification.tracker import CE_HOURS_REQUIRED, CREDENTIAL_MONTH
 from indicators.metrics.registry import BY_ID
 from indicators.periods import baseline_period
 from indicators.present.change import change_sentence, verdict
-from indicators.present.formatting import escape_markdown, format_change, format_moe, format_value
+from indicators.present.formatting import (
+    escape_markdown,
+    format_change,
+    format_moe,
+    format_value,
+    plain_number,
+)
 
 STATUS_ICONS = {"met": "✅ met", "in progress": "⏳ in progress", "not started": "○ not started",
                 "not applicable": "– not applicable"}
@@ -127,8 +133,9 @@ def target_caption(target: pd.Series, district_values: pd.DataFrame,
     district_values, region_values : pandas.DataFrame
         ``indicator_values`` of the project's district and of the region, indexed by indicator.
     """
-    line = (f"Baseline {target['baseline']:g} ({target['baseline_year']}) → target "
-            f"{target['target']:g} ({target['target_year']}), {escape_markdown(target['direction'])}.")
+    line = (f"Baseline {plain_number(target['baseline'])} ({target['baseline_year']}) → target "
+            f"{plain_number(target['target'])} ({target['target_year']}), "
+            f"{escape_markdown(target['direction'])}.")
     indicator_id = target.get("indicator_id")
     if indicator_id in BY_ID and indicator_id in district_values.index:
         indicator = BY_ID[indicator_id]
